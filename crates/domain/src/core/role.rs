@@ -1,0 +1,168 @@
+//! Roles and what each may do. Where a user may act is its body's division subtree;
+//! what it may do there is decided here, in one table.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::body::BodyKind;
+use crate::ValidationError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Keeps users, bodies and tokens of its scope; reads the audit log.
+    Admin,
+    StaffingOfficer,
+    DepartmentOfficer,
+    TownOfficer,
+    Dispatcher,
+    Inspector,
+    VillageOfficer,
+    HazardMonitor,
+    BureauOfficer,
+    Viewer,
+}
+
+/// Something a user may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Read divisions, bodies and the calendar of one's scope.
+    ReadDirectory,
+    ManageBodies,
+    ManageUsers,
+    ReadAudit,
+    ImportDivisions,
+    /// Create and revoke one's own API tokens.
+    OwnTokens,
+}
+
+impl Role {
+    pub const ALL: [Role; 10] = [
+        Role::Admin,
+        Role::StaffingOfficer,
+        Role::DepartmentOfficer,
+        Role::TownOfficer,
+        Role::Dispatcher,
+        Role::Inspector,
+        Role::VillageOfficer,
+        Role::HazardMonitor,
+        Role::BureauOfficer,
+        Role::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::StaffingOfficer => "staffing_officer",
+            Role::DepartmentOfficer => "department_officer",
+            Role::TownOfficer => "town_officer",
+            Role::Dispatcher => "dispatcher",
+            Role::Inspector => "inspector",
+            Role::VillageOfficer => "village_officer",
+            Role::HazardMonitor => "hazard_monitor",
+            Role::BureauOfficer => "bureau_officer",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Admin => "系统管理员",
+            Role::StaffingOfficer => "编办工作人员",
+            Role::DepartmentOfficer => "县直部门工作人员",
+            Role::TownOfficer => "乡镇工作人员",
+            Role::Dispatcher => "指挥中心调度员",
+            Role::Inspector => "综合执法队员",
+            Role::VillageOfficer => "村干部",
+            Role::HazardMonitor => "群测群防员",
+            Role::BureauOfficer => "局工作人员",
+            Role::Viewer => "领导（查看）",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Role::Admin => "administrator",
+            Role::StaffingOfficer => "staffing officer",
+            Role::DepartmentOfficer => "department officer",
+            Role::TownOfficer => "town officer",
+            Role::Dispatcher => "dispatcher",
+            Role::Inspector => "inspector",
+            Role::VillageOfficer => "village officer",
+            Role::HazardMonitor => "hazard monitor",
+            Role::BureauOfficer => "bureau officer",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    /// The one table of who may do what.
+    pub fn may(self, p: Permission) -> bool {
+        use Permission::*;
+        match p {
+            ReadDirectory | OwnTokens => true,
+            ManageBodies | ManageUsers | ReadAudit | ImportDivisions => self == Role::Admin,
+        }
+    }
+
+    /// The kinds of body a user of this role can belong to.
+    pub fn fits(self, kind: BodyKind) -> bool {
+        use BodyKind::*;
+        match self {
+            Role::Admin => matches!(kind, Government | StaffingOffice),
+            Role::StaffingOfficer => kind == StaffingOffice,
+            Role::DepartmentOfficer => kind == CountyDepartment,
+            Role::TownOfficer => matches!(kind, TownOffice | Government),
+            Role::Dispatcher => kind == CommandCenter,
+            Role::Inspector => kind == EnforcementTeam,
+            Role::VillageOfficer | Role::HazardMonitor => kind == VillageCommittee,
+            Role::BureauOfficer => kind == Bureau,
+            Role::Viewer => kind == Government,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim()).ok_or_else(|| {
+            let all: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
+            ValidationError::new("role", "invalid_role", format!("“{s}” is not a role: one of {}", all.join(", ")))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_admins_manage_users() {
+        for r in Role::ALL {
+            assert_eq!(r.may(Permission::ManageUsers), r == Role::Admin, "{r}");
+            assert!(r.may(Permission::ReadDirectory));
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
+        }
+        assert!("king".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn every_role_fits_some_body() {
+        for r in Role::ALL {
+            assert!(BodyKind::ALL.iter().any(|k| r.fits(*k)), "{r}");
+        }
+    }
+}

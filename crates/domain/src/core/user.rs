@@ -1,0 +1,111 @@
+//! Users and API tokens: names, passwords and the rules for both.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ValidationError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(transparent)]
+pub struct UserId(pub i64);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(transparent)]
+pub struct TokenId(pub i64);
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for TokenId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A login name: 3–64 characters of ASCII letters, digits, `.`, `_` and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(try_from = "String", into = "String")]
+#[schema(value_type = String, example = "linhuan.officer")]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(s: &str) -> Result<Self, ValidationError> {
+        let s = s.trim();
+        let ok_chars = s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        if !(3..=64).contains(&s.len()) || !ok_chars {
+            return Err(ValidationError::new(
+                "username",
+                "invalid_username",
+                "a username has 3 to 64 characters: letters, digits, “.”, “_” or “-”",
+            ));
+        }
+        Ok(Self(s.to_ascii_lowercase()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Username {
+    type Error = ValidationError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Username> for String {
+    fn from(u: Username) -> Self {
+        u.0
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// A new password must be long enough and not the username; length beats composition rules.
+pub fn check_new_password(username: &str, password: &str) -> Result<(), ValidationError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ValidationError::new(
+            "password",
+            "password_too_short",
+            format!("a password has at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    if password.eq_ignore_ascii_case(username) {
+        return Err(ValidationError::new(
+            "password",
+            "password_is_username",
+            "a password must differ from the username",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_lowercased_and_checked() {
+        assert_eq!(Username::parse("Linhuan.Officer").unwrap().as_str(), "linhuan.officer");
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse("临涣").is_err());
+        assert!(Username::parse("a b c").is_err());
+    }
+
+    #[test]
+    fn passwords_need_length() {
+        assert!(check_new_password("alice", "short").is_err());
+        assert!(check_new_password("alice12345", "ALICE12345").is_err());
+        assert!(check_new_password("alice", "correct horse").is_ok());
+    }
+}

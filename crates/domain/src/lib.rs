@@ -1,0 +1,10 @@
+//! The vocabulary of grassroots: validated values, rules and state machines, with no I/O.
+//!
+//! Shared concepts live in [`core`]; each flow of the reform gets a module of its own
+//! beside it, and `core` imports none of them.
+
+pub mod core;
+pub mod error;
+pub mod page;
+
+pub use error::{FieldError, ValidationError};
