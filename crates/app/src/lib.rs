@@ -1,1 +1,57 @@
+//! Use cases: one function per command or query. Each checks who may do it (through
+//! [`core::access`]), runs in one transaction and writes its audit record there, so a
+//! change and its trace are committed together or not at all.
 
+pub mod core;
+pub mod demo;
+pub mod error;
+
+use std::sync::{Arc, RwLock};
+
+use grassroots_domain::core::calendar::WorkingCalendar;
+use grassroots_store::Store;
+
+pub use core::access::Actor;
+pub use error::{AppError, Result};
+
+/// Everything a use case needs; cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    calendar: Arc<RwLock<WorkingCalendar>>,
+    pub settings: Settings,
+}
+
+/// Security settings with defaults that suit production.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub session_hours: i64,
+    /// Failed logins of one account within the window before it is locked for the window.
+    pub max_failures_per_account: i64,
+    /// Failed logins from one address within the window before it must wait.
+    pub max_failures_per_address: i64,
+    pub throttle_window_minutes: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { session_hours: 12, max_failures_per_account: 5, max_failures_per_address: 20, throttle_window_minutes: 15 }
+    }
+}
+
+impl App {
+    /// Opens the store (migrating it) and loads the working-day calendar, seeding it from
+    /// the official calendar shipped in the binary when the database has none.
+    pub async fn open(database_url: &str, settings: Settings) -> Result<Self> {
+        let store = Store::open(database_url).await?;
+        let app = Self { store, calendar: Arc::default(), settings };
+        app.seed_calendar_if_empty().await?;
+        app.reload_calendar().await?;
+        Ok(app)
+    }
+
+    /// A snapshot of the working-day calendar in force.
+    pub fn calendar(&self) -> WorkingCalendar {
+        self.calendar.read().map(|c| c.clone()).unwrap_or_default()
+    }
+}

@@ -28,6 +28,9 @@ impl Default for PageRequest {
 }
 
 impl PageRequest {
+    pub fn from_parts(page: Option<u32>, per_page: Option<u32>) -> Self {
+        Self { page: page.unwrap_or(1), per_page: per_page.unwrap_or_else(default_per_page) }.normalized()
+    }
     /// Clamp to sane bounds so no request can ask for an unbounded page.
     pub fn normalized(self) -> Self {
         Self { page: self.page.max(1), per_page: self.per_page.clamp(1, MAX_PER_PAGE) }

@@ -115,3 +115,14 @@ impl fmt::Display for BodyId {
         self.0.fmt(f)
     }
 }
+
+/// A body as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Body {
+    pub id: BodyId,
+    pub county_code: super::division::DivisionCode,
+    pub division_code: super::division::DivisionCode,
+    pub kind: BodyKind,
+    pub name: String,
+    pub created_at: String,
+}

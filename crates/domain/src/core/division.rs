@@ -44,6 +44,13 @@ impl fmt::Display for DivisionCode {
     }
 }
 
+impl FromStr for DivisionCode {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
 impl TryFrom<String> for DivisionCode {
     type Error = ValidationError;
     fn try_from(s: String) -> Result<Self, Self::Error> {

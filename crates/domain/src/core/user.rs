@@ -109,3 +109,31 @@ mod tests {
         assert!(check_new_password("alice", "correct horse").is_ok());
     }
 }
+
+/// A user as others see it: never its password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: UserId,
+    pub county_code: super::division::DivisionCode,
+    pub username: Username,
+    pub display_name: String,
+    pub role: super::role::Role,
+    pub body_id: super::body::BodyId,
+    pub created_at: String,
+    pub disabled_at: Option<String>,
+    pub locked_until: Option<String>,
+}
+
+/// An API token's metadata; the secret is shown once at creation and stored only hashed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ApiToken {
+    pub id: TokenId,
+    pub user_id: UserId,
+    pub name: String,
+    /// The first characters of the secret, so a user can tell tokens apart.
+    pub prefix: String,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+    pub last_used_at: Option<String>,
+}

@@ -1,0 +1,87 @@
+//! Writing, reading and verifying the audit chain.
+
+use grassroots_domain::core::audit::{AuditRecord, ChainBreak, ChainVerifier};
+use grassroots_domain::core::role::Permission;
+use grassroots_domain::page::{Page, PageRequest};
+use grassroots_store::Conn;
+use grassroots_store::core::audit as store;
+use serde::Serialize;
+
+use super::now;
+use crate::{Actor, App, Result};
+
+/// What one state change did, for [`record`].
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub object_type: &'a str,
+    pub object_id: String,
+    pub county_code: Option<String>,
+    /// JSON of the object before, from [`json`].
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The JSON an audit record keeps of an object.
+pub fn json<T: Serialize>(v: &T) -> Option<String> {
+    Some(serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"unserializable\":\"{e}\"}}")))
+}
+
+/// Appends the record inside the caller's transaction.
+pub async fn record(c: &mut Conn, actor: &Actor, ch: Change<'_>) -> Result<()> {
+    store::append(
+        c,
+        store::NewEntry {
+            county_code: ch.county_code.as_deref(),
+            at: &now(),
+            actor: &actor.label(),
+            action: ch.action,
+            object_type: ch.object_type,
+            object_id: &ch.object_id,
+            before: ch.before,
+            after: ch.after,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The outcome of walking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Verification {
+    Intact { records: i64 },
+    Broken(ChainBreak),
+}
+
+impl App {
+    /// Walks the chain from the first record to the head, in batches.
+    pub async fn verify_audit(&self) -> Result<Verification> {
+        let mut c = self.store.conn().await?;
+        let (head_seq, head_hash) = store::head(&mut c).await?;
+        let mut v = ChainVerifier::default();
+        let mut after = 0;
+        loop {
+            let batch = store::batch(&mut c, after, 1000).await?;
+            let Some(last) = batch.last() else { break };
+            after = last.entry.seq;
+            for r in &batch {
+                if let Err(b) = v.check(r) {
+                    return Ok(Verification::Broken(b));
+                }
+            }
+        }
+        Ok(match v.finish(head_seq, &head_hash) {
+            Ok(records) => Verification::Intact { records },
+            Err(b) => Verification::Broken(b),
+        })
+    }
+
+    /// The log of the actor's scope, newest first. System-wide records (no county) are
+    /// shown only to those who see everything.
+    pub async fn list_audit(&self, actor: &Actor, page: PageRequest) -> Result<Page<AuditRecord>> {
+        actor.require(Permission::ReadAudit)?;
+        let mut c = self.store.conn().await?;
+        let (items, total) =
+            store::list(&mut c, &actor.scope_path, actor.scope_path == "/", page.limit(), page.offset()).await?;
+        Ok(Page::new(items, page, total))
+    }
+}

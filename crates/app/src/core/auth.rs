@@ -1,0 +1,222 @@
+//! Password login with throttling, server-side sessions and password change.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use grassroots_domain::core::user::check_new_password;
+use grassroots_store::core::{sessions, throttle, users};
+use serde_json::json as j;
+use sha2::{Digest, Sha256};
+use time::Duration;
+
+use super::audit::{self, Change};
+use super::{now, stored_in};
+use crate::{Actor, App, AppError, Result};
+
+/// A fresh session: the secret goes into the cookie, the CSRF token into every form.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub secret: String,
+    pub csrf_token: String,
+    pub actor: Actor,
+}
+
+/// A live session resolved from its cookie.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub actor: Actor,
+    pub csrf_token: String,
+}
+
+/// Argon2id with the crate's defaults (19 MiB, 2 passes), the OWASP baseline.
+pub fn hash_password(password: &str) -> Result<String> {
+    let mut bytes = [0u8; 16];
+    rand::fill(&mut bytes);
+    let salt = SaltString::encode_b64(&bytes).map_err(|e| AppError::Conflict(format!("cannot make a salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Conflict(format!("cannot hash password: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A random secret as hex, from the operating system's generator.
+pub(crate) fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::fill(&mut buf[..]);
+    hex::encode(buf)
+}
+
+pub(crate) fn sha256_hex(s: &str) -> String {
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+impl App {
+    /// Checks a password login from `address`. Failures are counted per account and per
+    /// address; an account with too many recent failures is locked for the window.
+    pub async fn login(&self, username: &str, password: &str, address: &str) -> Result<NewSession> {
+        let username = username.trim().to_ascii_lowercase();
+        let window = Duration::minutes(self.settings.throttle_window_minutes);
+        let since = stored_in(-window);
+        let mut c = self.store.conn().await?;
+        if throttle::failures_from_address(&mut c, address, &since).await? >= self.settings.max_failures_per_address {
+            return Err(AppError::RateLimited);
+        }
+        let Some(user) = users::by_username(&mut c, &username).await? else {
+            // Spend the same time as a real check so names cannot be told apart by timing.
+            let _ = verify_password(password, DUMMY_HASH);
+            throttle::record(&mut c, &username, address, &now(), false).await?;
+            return Err(AppError::BadCredentials);
+        };
+        drop(c);
+        if let Some(until) = user.user.locked_until.as_deref().filter(|u| *u > now().as_str()) {
+            return Err(AppError::AccountLocked(grassroots_domain::core::time::display_local(until)));
+        }
+        if !verify_password(password, &user.password_hash) {
+            let mut tx = self.store.begin().await?;
+            throttle::record(&mut tx, &username, address, &now(), false).await?;
+            let failures = throttle::failures_for_user(&mut tx, &username, &since).await?;
+            let locked = failures >= self.settings.max_failures_per_account;
+            if locked {
+                let until = stored_in(window);
+                users::set_locked_until(&mut tx, user.user.id, Some(&until)).await?;
+                let actor = Actor::from_user(&user, None);
+                audit::record(
+                    &mut tx,
+                    &actor,
+                    Change {
+                        action: "user.lock",
+                        object_type: "user",
+                        object_id: user.user.id.to_string(),
+                        county_code: Some(user.user.county_code.to_string()),
+                        before: None,
+                        after: audit::json(&j!({ "locked_until": until, "failures": failures, "address": address })),
+                    },
+                )
+                .await?;
+            }
+            tx.commit().await.map_err(grassroots_store::StoreError::from)?;
+            return Err(AppError::BadCredentials);
+        }
+        if user.user.disabled_at.is_some() {
+            return Err(AppError::AccountDisabled);
+        }
+        let secret = random_hex(32);
+        let csrf_token = random_hex(32);
+        let actor = Actor::from_user(&user, None);
+        let mut tx = self.store.begin().await?;
+        throttle::record(&mut tx, &username, address, &now(), true).await?;
+        if user.user.locked_until.is_some() {
+            users::set_locked_until(&mut tx, user.user.id, None).await?;
+        }
+        let expires = stored_in(Duration::hours(self.settings.session_hours));
+        sessions::insert(&mut tx, &sha256_hex(&secret), user.user.id, &csrf_token, &now(), &expires).await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            Change {
+                action: "session.login",
+                object_type: "user",
+                object_id: user.user.id.to_string(),
+                county_code: Some(user.user.county_code.to_string()),
+                before: None,
+                after: audit::json(&j!({ "address": address, "expires_at": expires })),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(grassroots_store::StoreError::from)?;
+        Ok(NewSession { secret, csrf_token, actor })
+    }
+
+    /// The session behind a cookie secret, if it is live and its user still enabled.
+    pub async fn session(&self, secret: &str) -> Result<Option<SessionInfo>> {
+        let mut c = self.store.conn().await?;
+        let Some(s) = sessions::get_live(&mut c, &sha256_hex(secret), &now()).await? else { return Ok(None) };
+        let Some(user) = users::get(&mut c, s.user_id).await? else { return Ok(None) };
+        if user.user.disabled_at.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(SessionInfo { actor: Actor::from_user(&user, None), csrf_token: s.csrf_token }))
+    }
+
+    pub async fn logout(&self, actor: &Actor, secret: &str) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        sessions::delete(&mut tx, &sha256_hex(secret)).await?;
+        audit::record(&mut tx, actor, logout_change(actor)).await?;
+        tx.commit().await.map_err(grassroots_store::StoreError::from)?;
+        Ok(())
+    }
+
+    /// Changes the actor's own password; every other session of the user ends.
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, keep_secret: Option<&str>) -> Result<()> {
+        let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+        let mut c = self.store.conn().await?;
+        let user = users::get(&mut c, user_id).await?.ok_or(AppError::NotFound)?;
+        drop(c);
+        if !verify_password(current, &user.password_hash) {
+            return Err(AppError::Validation(grassroots_domain::ValidationError::new(
+                "current_password",
+                "wrong_password",
+                "the current password is wrong",
+            )));
+        }
+        check_new_password(user.user.username.as_str(), new)?;
+        let hash = hash_password(new)?;
+        let mut tx = self.store.begin().await?;
+        users::set_password(&mut tx, user_id, &hash).await?;
+        let ended = sessions::delete_for_user(&mut tx, user_id, keep_secret.map(sha256_hex).as_deref()).await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "user.password_change",
+                object_type: "user",
+                object_id: user_id.to_string(),
+                county_code: Some(user.user.county_code.to_string()),
+                before: None,
+                after: audit::json(&j!({ "other_sessions_ended": ended })),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(grassroots_store::StoreError::from)?;
+        Ok(())
+    }
+
+    /// Removes expired sessions and old login attempts; run periodically by `serve`.
+    pub async fn prune_sessions(&self) -> Result<u64> {
+        let mut c = self.store.conn().await?;
+        let n = sessions::delete_expired(&mut c, &now()).await?;
+        throttle::prune(&mut c, &stored_in(-Duration::days(1))).await?;
+        Ok(n)
+    }
+}
+
+fn logout_change(actor: &Actor) -> Change<'static> {
+    Change {
+        action: "session.logout",
+        object_type: "user",
+        object_id: actor.user_id.map(|u| u.to_string()).unwrap_or_default(),
+        county_code: actor.division_code.get(..6).map(str::to_owned),
+        before: None,
+        after: None,
+    }
+}
+
+/// An Argon2id hash of a random string, verified against when the user does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8k5tqFMnqN6ZJvJYbXm9YzJ7PZ0KQJ4WqJx6m3iR9Y0";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("correct horse batterY", &h));
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+}

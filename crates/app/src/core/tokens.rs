@@ -1,0 +1,132 @@
+//! API tokens for integrations: a secret shown once, stored as its hash, scoped to the
+//! user who made it (it acts as that user), revocable.
+
+use grassroots_domain::ValidationError;
+use grassroots_domain::core::role::Permission;
+use grassroots_domain::core::user::{ApiToken, TokenId};
+use grassroots_domain::page::{Page, PageRequest};
+use grassroots_store::StoreError;
+use grassroots_store::core::{tokens, users};
+use serde::{Deserialize, Serialize};
+
+use super::audit::{self, Change};
+use super::auth::{random_hex, sha256_hex};
+use super::{now, stored_in};
+use crate::{Actor, App, AppError, Result};
+
+pub const TOKEN_PREFIX: &str = "grt_";
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenRequest {
+    /// What the token is for, e.g. "county hotline bridge".
+    pub name: String,
+    /// Days until it expires; none for no expiry.
+    pub expires_in_days: Option<u32>,
+}
+
+/// A newly created token: the only time its secret is shown.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CreatedToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+impl App {
+    pub async fn create_token(&self, actor: &Actor, req: NewTokenRequest) -> Result<CreatedToken> {
+        actor.require(Permission::OwnTokens)?;
+        let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+        let name = req.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(ValidationError::new("name", "invalid_name", "a token name has 1 to 100 characters").into());
+        }
+        if req.expires_in_days == Some(0) || req.expires_in_days.is_some_and(|d| d > 3650) {
+            return Err(ValidationError::new("expires_in_days", "out_of_range", "expiry is 1 to 3650 days").into());
+        }
+        let secret = format!("{TOKEN_PREFIX}{}", random_hex(24));
+        let expires = req.expires_in_days.map(|d| stored_in(time::Duration::days(i64::from(d))));
+        let mut tx = self.store.begin().await?;
+        let token = tokens::insert(
+            &mut tx,
+            &tokens::NewToken {
+                user_id,
+                name,
+                prefix: &secret[..TOKEN_PREFIX.len() + 6],
+                token_hash: &sha256_hex(&secret),
+                now: &now(),
+                expires_at: expires.as_deref(),
+            },
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "token.create",
+                object_type: "api_token",
+                object_id: token.id.to_string(),
+                county_code: actor.division_code.get(..6).map(str::to_owned),
+                before: None,
+                after: audit::json(&token),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(CreatedToken { token, secret })
+    }
+
+    /// The actor whose token this is, if the token is live and its user enabled.
+    pub async fn authenticate_token(&self, secret: &str) -> Result<Option<Actor>> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let mut c = self.store.conn().await?;
+        let Some(token) = tokens::find_live(&mut c, &sha256_hex(secret), &now()).await? else { return Ok(None) };
+        let Some(user) = users::get(&mut c, token.user_id).await? else { return Ok(None) };
+        if user.user.disabled_at.is_some() {
+            return Ok(None);
+        }
+        // Bookkeeping, not a decision: last use is kept on the token, not in the audit log.
+        tokens::touch(&mut c, token.id, &now()).await?;
+        Ok(Some(Actor::from_user(&user, Some(token.id))))
+    }
+
+    pub async fn list_tokens(&self, actor: &Actor, page: PageRequest) -> Result<Page<ApiToken>> {
+        actor.require(Permission::OwnTokens)?;
+        let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+        let mut c = self.store.conn().await?;
+        let (items, total) = tokens::list_for_user(&mut c, user_id, page.limit(), page.offset()).await?;
+        Ok(Page::new(items, page, total))
+    }
+
+    /// Revokes a token. Its owner may; so may an administrator whose scope holds the owner;
+    /// to anyone else the token does not exist.
+    pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> Result<ApiToken> {
+        let mut tx = self.store.begin().await?;
+        let token = tokens::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+        let owner = users::get(&mut tx, token.user_id).await?.ok_or(AppError::NotFound)?;
+        if actor.user_id != Some(token.user_id) {
+            actor.may_act_on(&owner.scope_path, Permission::ManageUsers).map_err(|_| AppError::NotFound)?;
+        }
+        if token.revoked_at.is_some() {
+            return Err(AppError::Conflict("the token is already revoked".into()));
+        }
+        tokens::revoke(&mut tx, id, &now()).await?;
+        let after = tokens::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+        audit::record(
+            &mut tx,
+            actor,
+            Change {
+                action: "token.revoke",
+                object_type: "api_token",
+                object_id: id.to_string(),
+                county_code: Some(owner.user.county_code.to_string()),
+                before: audit::json(&token),
+                after: audit::json(&after),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(after)
+    }
+}

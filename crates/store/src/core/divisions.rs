@@ -1,0 +1,121 @@
+//! Divisions and their tree.
+
+use grassroots_domain::core::division::{Division, DivisionCode};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::under;
+use crate::{Result, parse_col};
+
+/// A stored division with its materialized path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDivision {
+    pub division: Division,
+    pub path: String,
+}
+
+const COLS: &str = "code, name, level, parent_code, path";
+
+fn from_row(r: &AnyRow) -> Result<StoredDivision> {
+    let code: String = r.try_get("code")?;
+    let parent: Option<String> = r.try_get("parent_code")?;
+    let level: String = r.try_get("level")?;
+    Ok(StoredDivision {
+        division: Division {
+            code: parse_col(&code, "division.code")?,
+            name: r.try_get("name")?,
+            level: parse_col(&level, "division.level")?,
+            parent_code: parent.map(|p| parse_col(&p, "division.parent_code")).transpose()?,
+        },
+        path: r.try_get("path")?,
+    })
+}
+
+pub async fn get(c: &mut AnyConnection, code: &DivisionCode) -> Result<Option<StoredDivision>> {
+    let row = sqlx::query(sql!("SELECT {COLS} FROM division WHERE code = $1"))
+        .bind(code.as_str())
+        .fetch_optional(c)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn insert(c: &mut AnyConnection, d: &Division, path: &str) -> Result<()> {
+    sqlx::query("INSERT INTO division (code, name, level, parent_code, county_code, path) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(d.code.as_str())
+        .bind(&d.name)
+        .bind(d.level.as_str())
+        .bind(d.parent_code.as_ref().map(|p| p.as_str().to_owned()))
+        .bind(d.code.county_code().as_str())
+        .bind(path)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn rename(c: &mut AnyConnection, code: &DivisionCode, name: &str) -> Result<()> {
+    sqlx::query("UPDATE division SET name = $1 WHERE code = $2").bind(name).bind(code.as_str()).execute(c).await?;
+    Ok(())
+}
+
+/// Filters of a division list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct DivisionFilter {
+    pub parent: Option<DivisionCode>,
+    pub level: Option<String>,
+    /// Substring of the name.
+    pub name: Option<String>,
+}
+
+/// Divisions under `scope_path` matching the filter, by code; and the total count.
+pub async fn list(
+    c: &mut AnyConnection,
+    scope_path: &str,
+    f: &DivisionFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<StoredDivision>, i64)> {
+    let cond = "path LIKE $1 \
+        AND ($2 = '' OR parent_code = $2) \
+        AND ($3 = '' OR level = $3) \
+        AND ($4 = '' OR name LIKE $4)";
+    let parent = f.parent.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default();
+    let level = f.level.clone().unwrap_or_default();
+    let name = f.name.as_ref().filter(|n| !n.is_empty()).map(|n| format!("%{}%", escape_like(n))).unwrap_or_default();
+    let total: i64 = sqlx::query_scalar(sql!("SELECT COUNT(*) FROM division WHERE {cond}"))
+        .bind(under(scope_path))
+        .bind(&parent)
+        .bind(&level)
+        .bind(&name)
+        .fetch_one(&mut *c)
+        .await?;
+    let rows = sqlx::query(sql!("SELECT {COLS} FROM division WHERE {cond} ORDER BY code LIMIT $5 OFFSET $6"))
+        .bind(under(scope_path))
+        .bind(&parent)
+        .bind(&level)
+        .bind(&name)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(c)
+        .await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}
+
+/// The ancestors of a division, root first, from its path.
+pub async fn ancestors(c: &mut AnyConnection, path: &str) -> Result<Vec<StoredDivision>> {
+    let mut out = Vec::new();
+    let codes: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    for code in codes.iter().take(codes.len().saturating_sub(1)) {
+        let row = sqlx::query(sql!("SELECT {COLS} FROM division WHERE code = $1")).bind(*code).fetch_one(&mut *c).await?;
+        out.push(from_row(&row)?);
+    }
+    Ok(out)
+}
+
+pub async fn count_children(c: &mut AnyConnection, code: &DivisionCode) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM division WHERE parent_code = $1").bind(code.as_str()).fetch_one(c).await?)
+}
+
+/// `%` and `_` typed by a user match themselves.
+fn escape_like(s: &str) -> String {
+    s.replace(['%', '_'], "")
+}

@@ -1,0 +1,86 @@
+//! API tokens, stored as hashes of their secrets.
+
+use grassroots_domain::core::user::{ApiToken, TokenId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::Result;
+
+const COLS: &str = "id, user_id, name, prefix, created_at, expires_at, revoked_at, last_used_at";
+
+fn from_row(r: &AnyRow) -> Result<ApiToken> {
+    Ok(ApiToken {
+        id: TokenId(r.try_get("id")?),
+        user_id: UserId(r.try_get("user_id")?),
+        name: r.try_get("name")?,
+        prefix: r.try_get("prefix")?,
+        created_at: r.try_get("created_at")?,
+        expires_at: r.try_get("expires_at")?,
+        revoked_at: r.try_get("revoked_at")?,
+        last_used_at: r.try_get("last_used_at")?,
+    })
+}
+
+pub struct NewToken<'a> {
+    pub user_id: UserId,
+    pub name: &'a str,
+    pub prefix: &'a str,
+    pub token_hash: &'a str,
+    pub now: &'a str,
+    pub expires_at: Option<&'a str>,
+}
+
+pub async fn insert(c: &mut AnyConnection, t: &NewToken<'_>) -> Result<ApiToken> {
+    let row = sqlx::query(sql!(
+        "INSERT INTO api_token (user_id, name, prefix, token_hash, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLS}"
+    ))
+    .bind(t.user_id.0)
+    .bind(t.name)
+    .bind(t.prefix)
+    .bind(t.token_hash)
+    .bind(t.now)
+    .bind(t.expires_at)
+    .fetch_one(c)
+    .await?;
+    from_row(&row)
+}
+
+pub async fn get(c: &mut AnyConnection, id: TokenId) -> Result<Option<ApiToken>> {
+    let row = sqlx::query(sql!("SELECT {COLS} FROM api_token WHERE id = $1")).bind(id.0).fetch_optional(c).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The live token with this hash: not revoked, not expired at `now`.
+pub async fn find_live(c: &mut AnyConnection, token_hash: &str, now: &str) -> Result<Option<ApiToken>> {
+    let row = sqlx::query(sql!(
+        "SELECT {COLS} FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)"
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(c)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn touch(c: &mut AnyConnection, id: TokenId, now: &str) -> Result<()> {
+    sqlx::query("UPDATE api_token SET last_used_at = $1 WHERE id = $2").bind(now).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+pub async fn list_for_user(c: &mut AnyConnection, user: UserId, limit: i64, offset: i64) -> Result<(Vec<ApiToken>, i64)> {
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM api_token WHERE user_id = $1").bind(user.0).fetch_one(&mut *c).await?;
+    let rows = sqlx::query(sql!("SELECT {COLS} FROM api_token WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"))
+        .bind(user.0)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(c)
+        .await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}
+
+pub async fn revoke(c: &mut AnyConnection, id: TokenId, now: &str) -> Result<()> {
+    sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(now).bind(id.0).execute(c).await?;
+    Ok(())
+}
