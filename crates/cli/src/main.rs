@@ -1,1 +1,356 @@
-fn main() {}
+//! The `grassroots` binary: serve the application, create the demo, and administer users,
+//! tokens, divisions, the calendar, the audit log and backups from the command line.
+
+mod config;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use grassroots_app::core::audit::Verification;
+use grassroots_app::core::tokens::NewTokenRequest;
+use grassroots_app::core::users::{NewUserRequest, UserQuery};
+use grassroots_app::{Actor, App, AppError};
+use grassroots_domain::core::body::BodyId;
+use grassroots_domain::core::role::Role;
+
+use config::FileConfig;
+
+#[derive(Parser)]
+#[command(name = "grassroots", version, about = "Township governance platform: duty lists, admission, empowerment, command, enforcement, petitions, warnings")]
+struct Cli {
+    /// Database URL: sqlite://FILE or postgres://… [default: sqlite://grassroots.db; for demo, sqlite://grassroots-demo.db]
+    #[arg(long, global = true, env = "GRASSROOTS_DATABASE_URL")]
+    database_url: Option<String>,
+    /// TOML configuration file (see grassroots.sample.toml).
+    #[arg(long, global = true, env = "GRASSROOTS_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log format: human or json.
+    #[arg(long, global = true, env = "GRASSROOTS_LOG_FORMAT")]
+    log_format: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages and the API.
+    Serve(ServeArgs),
+    /// Create (or update) the demo database with two counties and one user per role, then serve it.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Allow a non-loopback address although the demo passwords are public.
+        #[arg(long)]
+        public: bool,
+        /// Create the demo data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Create or bring the database schema up to date.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Administrative divisions.
+    #[command(subcommand)]
+    Divisions(DivisionsCommand),
+    /// The working-day calendar.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Write a consistent copy of the SQLite database to PATH, also while serving.
+    Backup { path: PathBuf },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "GRASSROOTS_LISTEN")]
+    listen: Option<String>,
+    /// Do not mark cookies Secure (plain HTTP on a trusted network only).
+    #[arg(long)]
+    insecure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user. The password is read from standard input when --password is not given.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// admin, staffing_officer, department_officer, town_officer, dispatcher, inspector,
+        /// village_officer, hazard_monitor, bureau_officer or viewer.
+        #[arg(long)]
+        role: String,
+        /// Id of the user's body (see the bodies page or GET /api/v1/bodies).
+        #[arg(long)]
+        body_id: i64,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// List users.
+    List {
+        /// Part of the username.
+        #[arg(long)]
+        q: Option<String>,
+    },
+    /// Disable a user; its sessions end at once.
+    Disable { username: String },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token acting as USERNAME; prints the secret once.
+    Create {
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        expires_in_days: Option<u32>,
+    },
+    /// Revoke a token by id.
+    Revoke { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum DivisionsCommand {
+    /// Import divisions from a CSV file with the header code,name,level,parent_code.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Import official holidays and adjusted workdays from a CSV file: date,kind,occasion.
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; report the first altered, inserted or removed record, or OK.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let file = match FileConfig::load(cli.config.as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let json_logs = cli.log_format.as_deref().or(file.log_format.as_deref()) == Some("json");
+    init_logging(json_logs);
+    match run(cli, file).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GRASSROOTS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// An error a person can act on.
+fn explain(e: AppError) -> String {
+    match e {
+        AppError::Validation(v) => v.errors.iter().map(|f| format!("{}: {}", f.location, f.message)).collect::<Vec<_>>().join("\n"),
+        other => other.to_string(),
+    }
+}
+
+async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
+    let is_demo = matches!(cli.command, Command::Demo { .. });
+    let default_db = if is_demo { "sqlite://grassroots-demo.db" } else { "sqlite://grassroots.db" };
+    let url = cli.database_url.clone().or_else(|| if is_demo { None } else { file.database_url.clone() }).unwrap_or_else(|| default_db.into());
+    let open = || async { App::open(&url, file.settings()).await.map_err(explain) };
+    match cli.command {
+        Command::Serve(args) => {
+            let app = open().await?;
+            serve(app, &args, &file, false).await?;
+        }
+        Command::Demo { serve: args, public, no_serve } => {
+            let listen = listen_addr(&args, &file)?;
+            if !listen.ip().is_loopback() && !public {
+                return Err(format!(
+                    "refusing to serve the demo on {listen}: its passwords are published. Use a loopback address, or add --public if you mean it."
+                ));
+            }
+            let app = open().await?;
+            let s = app.seed_demo().await.map_err(explain)?;
+            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, database = %url, "demo data ready");
+            if !no_serve {
+                println!("demo: open http://{listen}/ and log in as, e.g., suixi.admin / {}", grassroots_app::demo::DEMO_PASSWORD);
+                serve(app, &args, &file, true).await?;
+            }
+        }
+        Command::Migrate => {
+            open().await?;
+            println!("database is up to date: {url}");
+        }
+        Command::User(cmd) => user(open().await?, cmd).await?,
+        Command::Token(cmd) => token(open().await?, cmd).await?,
+        Command::Divisions(DivisionsCommand::Import { file: path }) => {
+            let data = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let app = open().await?;
+            let s = app.import_divisions(&Actor::system("divisions import"), &data).await.map_err(explain)?;
+            println!("{} rows: {} added, {} renamed, {} unchanged", s.rows, s.inserted, s.renamed, s.unchanged);
+        }
+        Command::Calendar(CalendarCommand::Import { file: path }) => {
+            let data = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let app = open().await?;
+            let s = app.import_calendar(&Actor::system("calendar import"), &data).await.map_err(explain)?;
+            println!("{} days read, {} changed", s.rows, s.changed);
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let app = open().await?;
+            return match app.verify_audit().await.map_err(explain)? {
+                Verification::Intact { records } => {
+                    println!("OK: {records} audit records, chain intact");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verification::Broken(b) => {
+                    println!("BROKEN: {b}");
+                    Ok(ExitCode::from(3))
+                }
+            };
+        }
+        Command::Backup { path } => {
+            if path.exists() {
+                return Err(format!("{} exists; choose a new file", path.display()));
+            }
+            let app = open().await?;
+            let target = path.to_str().ok_or("the backup path is not valid UTF-8")?;
+            app.store.backup(target).await.map_err(|e| e.to_string())?;
+            println!("backup written to {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn listen_addr(args: &ServeArgs, file: &FileConfig) -> Result<SocketAddr, String> {
+    let s = args.listen.clone().or_else(|| file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+    s.parse().map_err(|e| format!("--listen {s}: {e}"))
+}
+
+async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: bool) -> Result<(), String> {
+    let addr = listen_addr(args, file)?;
+    let env_secure = std::env::var("GRASSROOTS_SECURE_COOKIES").ok().map(|v| v != "false" && v != "0");
+    let secure = !args.insecure_cookies && env_secure.or(file.secure_cookies).unwrap_or(true);
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(%addr, demo, "serving");
+    let pruner = app.clone();
+    let housekeeping = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = pruner.prune_sessions().await {
+                tracing::warn!(error = %e, "pruning sessions failed");
+            }
+        }
+    });
+    let router = grassroots_web::router(app.clone(), secure);
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
+    housekeeping.abort();
+    app.store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, let requests in flight finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+async fn user(app: App, cmd: UserCommand) -> Result<(), String> {
+    let actor = Actor::system("user");
+    match cmd {
+        UserCommand::Add { username, display_name, role, body_id, password } => {
+            let password = match password {
+                Some(p) => p,
+                None => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).map_err(|e| e.to_string())?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let role: Role = role.parse().map_err(|e: grassroots_domain::ValidationError| e.summary())?;
+            let req = NewUserRequest { username, display_name, role, body_id: BodyId(body_id), password };
+            let u = app.add_user(&actor, req).await.map_err(explain)?;
+            println!("user {} added (id {})", u.username, u.id);
+        }
+        UserCommand::List { q } => {
+            let mut page = 1;
+            loop {
+                let list = app.list_users(&actor, UserQuery { q: q.clone(), page: Some(page), per_page: Some(200), ..Default::default() }).await.map_err(explain)?;
+                for u in &list.items {
+                    let status = if u.disabled_at.is_some() { "disabled" } else { "active" };
+                    println!("{}\t{}\t{}\t{}\tbody {}\t{}", u.id, u.username, u.display_name, u.role, u.body_id, status);
+                }
+                if i64::from(page) * 200 >= list.total {
+                    break;
+                }
+                page += 1;
+            }
+        }
+        UserCommand::Disable { username } => {
+            let u = app.find_user(&actor, &username).await.map_err(explain)?;
+            app.set_user_disabled(&actor, u.id, true).await.map_err(explain)?;
+            println!("user {username} disabled");
+        }
+    }
+    Ok(())
+}
+
+async fn token(app: App, cmd: TokenCommand) -> Result<(), String> {
+    match cmd {
+        TokenCommand::Create { username, name, expires_in_days } => {
+            let system = Actor::system("token create");
+            let u = app.find_user(&system, &username).await.map_err(explain)?;
+            // The token acts as the user, so it is created as the user.
+            let owner = app.actor_of(u.id).await.map_err(explain)?;
+            let t = app.create_token(&owner, NewTokenRequest { name, expires_in_days }).await.map_err(explain)?;
+            println!("token {} for {username}:\n{}", t.token.id, t.secret);
+        }
+        TokenCommand::Revoke { id } => {
+            app.revoke_token(&Actor::system("token revoke"), grassroots_domain::core::user::TokenId(id)).await.map_err(explain)?;
+            println!("token {id} revoked");
+        }
+    }
+    Ok(())
+}

@@ -1,1 +1,142 @@
+//! HTTP: the JSON API (with its OpenAPI document), the server-rendered pages, sessions,
+//! health and metrics. Handlers translate between HTTP and use cases; the decisions are
+//! made in `grassroots-app`.
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod i18n;
+pub mod ops;
+pub mod pages;
+pub mod state;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use grassroots_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::error::ApiError;
+use crate::state::WebState;
+
+/// Largest JSON body the API reads.
+pub const JSON_LIMIT: usize = 1024 * 1024;
+/// Largest form a page posts.
+pub const FORM_LIMIT: usize = 64 * 1024;
+
+/// Which side of the application a route belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// JSON under `/api/v1`; answers 401 without credentials.
+    Api,
+    /// HTML; sends a visitor without a session to the login page.
+    Page,
+    /// Open to anyone: login, health, metrics, the OpenAPI document.
+    Public,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub method: Method,
+    pub path: String,
+    pub surface: Surface,
+}
+
+/// Routes that answer without a login.
+const PUBLIC: &[(&str, &str)] =
+    &[("GET", "/login"), ("POST", "/login"), ("GET", "/lang"), ("POST", "/api/v1/session"), ("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/api/v1/openapi.json")];
+
+struct Parts {
+    router: Router<WebState>,
+    openapi: utoipa::openapi::OpenApi,
+    pages: Vec<(Method, &'static str)>,
+}
+
+fn parts() -> Parts {
+    let (api, openapi) = api::routes();
+    let pages = pages::core::routes(pages::PageRoutes::new());
+    let router = Router::new()
+        .merge(api)
+        .merge(pages.router)
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics));
+    Parts { router, openapi, pages: pages.table }
+}
+
+/// Every route the server answers, read from the same router it serves: the access
+/// tests walk this list, so a new route cannot escape them.
+pub fn route_table() -> Vec<Route> {
+    let p = parts();
+    let mut out = Vec::new();
+    for (path, item) in p.openapi.paths.paths.iter() {
+        let ops = [
+            (Method::GET, item.get.is_some()),
+            (Method::POST, item.post.is_some()),
+            (Method::PUT, item.put.is_some()),
+            (Method::DELETE, item.delete.is_some()),
+            (Method::PATCH, item.patch.is_some()),
+        ];
+        for (m, present) in ops {
+            if present {
+                out.push(Route { method: m, path: path.clone(), surface: Surface::Api });
+            }
+        }
+    }
+    for (m, path) in p.pages {
+        out.push(Route { method: m, path: path.to_owned(), surface: Surface::Page });
+    }
+    out.push(Route { method: Method::GET, path: "/healthz".into(), surface: Surface::Public });
+    out.push(Route { method: Method::GET, path: "/metrics".into(), surface: Surface::Public });
+    out.push(Route { method: Method::GET, path: "/api/v1/openapi.json".into(), surface: Surface::Public });
+    for r in &mut out {
+        if PUBLIC.iter().any(|(m, p)| r.method.as_str() == *m && r.path == *p) {
+            r.surface = Surface::Public;
+        }
+    }
+    out
+}
+
+/// The OpenAPI 3.1 document of the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    parts().openapi
+}
+
+/// The whole HTTP application.
+pub fn router(app: App, secure_cookies: bool) -> Router {
+    let state = WebState { app, secure_cookies, metrics: Arc::default() };
+    let p = parts();
+    let doc = p.openapi.to_json().unwrap_or_else(|_| "{}".into());
+    p.router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.clone()) }),
+        )
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(JSON_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+        ))
+        .with_state(state)
+}
+
+async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route").into_response()
+    } else {
+        let jar = axum_extra::extract::cookie::CookieJar::from_headers(req.headers());
+        pages::error_page(i18n::Lang::from_jar(&jar), ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such page"))
+    }
+}

@@ -49,6 +49,11 @@ pub(crate) fn random_hex(bytes: usize) -> String {
     hex::encode(buf)
 }
 
+/// A token for a form shown before anyone has logged in (double-submit with a cookie).
+pub fn new_csrf_token() -> String {
+    random_hex(32)
+}
+
 pub(crate) fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }

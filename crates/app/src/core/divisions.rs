@@ -120,7 +120,11 @@ impl App {
     /// Imports divisions: new codes are added, changed names updated, the same rows left
     /// alone, so importing a file twice changes nothing. Any problem rejects the whole file.
     pub async fn import_divisions(&self, actor: &Actor, data: &[u8]) -> Result<ImportSummary> {
+        // Divisions are shared by every county: only an operator who sees everything imports.
         actor.require(Permission::ImportDivisions)?;
+        if actor.scope_path != "/" {
+            return Err(AppError::Forbidden);
+        }
         let rows = parse_csv(data)?;
         let mut errors = ValidationError::default();
         let mut by_code: HashMap<&DivisionCode, (u64, &Division)> = HashMap::new();

@@ -104,6 +104,13 @@ impl App {
         Ok(u.user)
     }
 
+    /// The actor a user is when it acts (for the command line acting on a user's behalf).
+    pub async fn actor_of(&self, id: UserId) -> Result<Actor> {
+        let mut c = self.store.conn().await?;
+        let u = users::get(&mut c, id).await?.ok_or(AppError::NotFound)?;
+        Ok(Actor::from_user(&u, None))
+    }
+
     pub async fn find_user(&self, actor: &Actor, username: &str) -> Result<User> {
         let mut c = self.store.conn().await?;
         let u = users::by_username(&mut c, &username.to_ascii_lowercase()).await?.ok_or(AppError::NotFound)?;

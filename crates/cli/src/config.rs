@@ -1,0 +1,64 @@
+//! Configuration in layers: built-in defaults, then a TOML file (`--config` or
+//! `GRASSROOTS_CONFIG`), then environment variables, then command-line flags.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub listen: Option<String>,
+    /// `human` or `json`.
+    pub log_format: Option<String>,
+    /// Mark cookies Secure (default true). Turn off only behind plain HTTP on a trusted network.
+    pub secure_cookies: Option<bool>,
+    #[serde(default)]
+    pub security: Security,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Security {
+    pub session_hours: Option<i64>,
+    pub max_failures_per_account: Option<i64>,
+    pub max_failures_per_address: Option<i64>,
+    pub throttle_window_minutes: Option<i64>,
+}
+
+impl FileConfig {
+    pub fn load(path: Option<&Path>) -> Result<Self, String> {
+        let Some(path) = path else { return Ok(Self::default()) };
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("config {}: {e}", path.display()))
+    }
+
+    pub fn settings(&self) -> grassroots_app::Settings {
+        let d = grassroots_app::Settings::default();
+        let s = &self.security;
+        grassroots_app::Settings {
+            session_hours: s.session_hours.unwrap_or(d.session_hours),
+            max_failures_per_account: s.max_failures_per_account.unwrap_or(d.max_failures_per_account),
+            max_failures_per_address: s.max_failures_per_address.unwrap_or(d.max_failures_per_address),
+            throttle_window_minutes: s.throttle_window_minutes.unwrap_or(d.throttle_window_minutes),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_config_parses() {
+        let c: FileConfig = toml::from_str(include_str!("../../../grassroots.sample.toml")).unwrap();
+        assert_eq!(c.listen.as_deref(), Some("127.0.0.1:8080"));
+        assert_eq!(c.settings().max_failures_per_account, 5);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        assert!(toml::from_str::<FileConfig>("lisen = \"x\"").is_err());
+    }
+}

@@ -1,0 +1,101 @@
+//! The JSON API under `/api/v1`. Every route is declared with its OpenAPI description and
+//! registered through `utoipa-axum`, so the document served at `/api/v1/openapi.json` is
+//! generated from the same code that routes: it cannot drift.
+
+pub mod core;
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::ApiError;
+use crate::state::WebState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "grassroots API", version = "1", description = "Township governance: divisions, bodies, users, tokens, audit, calendar."),
+    tags((name = "core", description = "Divisions, bodies, users, sessions, tokens, audit and the working-day calendar")),
+    modifiers(&Security),
+)]
+struct ApiDoc;
+
+struct Security;
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        c.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::SESSION_COOKIE))));
+    }
+}
+
+/// The API routes and their OpenAPI document, built together.
+pub fn routes() -> (axum::Router<WebState>, utoipa::openapi::OpenApi) {
+    let mut doc = ApiDoc::openapi();
+    doc.security = Some(vec![
+        utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new()),
+        utoipa::openapi::security::SecurityRequirement::new("session", Vec::<String>::new()),
+    ]);
+    let (router, doc) = core::routes(OpenApiRouter::with_openapi(doc)).split_for_parts();
+    (router, doc)
+}
+
+/// JSON body whose every rejection is a problem document: malformed JSON, a wrong type,
+/// an unknown field, a missing content type, a body over the limit.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => Err(match &rej {
+                JsonRejection::JsonDataError(e) => {
+                    let detail = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text());
+                    let code = if detail.contains("unknown field") { "unknown_field" } else { "invalid_field" };
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
+                }
+                JsonRejection::JsonSyntaxError(_) => ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", rej.body_text()),
+                JsonRejection::MissingJsonContentType(_) => {
+                    ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send Content-Type: application/json")
+                }
+                _ if rej.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the request body is too large")
+                }
+                _ => ApiError::new(rej.status(), "invalid_body", rej.body_text()),
+            }),
+        }
+    }
+}
+
+/// Query string with problem-document rejections; unknown parameters are refused.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| ApiQuery(q.0)).map_err(|e: QueryRejection| {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text())
+        })
+    }
+}
+
+/// Path parameters; one that cannot name anything answers 404 like an absent object.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|_: PathRejection| ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found"))
+    }
+}

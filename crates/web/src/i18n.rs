@@ -1,0 +1,153 @@
+//! The words of the pages, in Simplified Chinese (the default) and English.
+
+use axum_extra::extract::cookie::CookieJar;
+
+pub const LANG_COOKIE: &str = "gr_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn from_jar(jar: &CookieJar) -> Self {
+        match jar.get(LANG_COOKIE).map(|c| c.value()) {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other(self) -> (&'static str, &'static str) {
+        match self {
+            Lang::Zh => ("en", "English"),
+            Lang::En => ("zh", "中文"),
+        }
+    }
+
+    pub fn t(self, key: &str) -> &'static str {
+        match MESSAGES.iter().find(|(k, _, _)| *k == key) {
+            Some((_, zh, en)) => match self {
+                Lang::Zh => zh,
+                Lang::En => en,
+            },
+            None => "?",
+        }
+    }
+}
+
+/// (key, 中文, English)
+const MESSAGES: &[(&str, &str, &str)] = &[
+    ("app", "基层治理平台", "Grassroots governance"),
+    ("login", "登录", "Log in"),
+    ("logout", "退出", "Log out"),
+    ("username", "用户名", "Username"),
+    ("password", "密码", "Password"),
+    ("expired", "会话已过期，请重新登录。", "Your session has expired; please log in again."),
+    ("home", "首页", "Home"),
+    ("divisions", "行政区划", "Divisions"),
+    ("bodies", "机构", "Bodies"),
+    ("users", "用户", "Users"),
+    ("tokens", "接口令牌", "API tokens"),
+    ("audit", "审计日志", "Audit log"),
+    ("change_password", "修改密码", "Change password"),
+    ("current_password", "当前密码", "Current password"),
+    ("new_password", "新密码", "New password"),
+    ("save", "保存", "Save"),
+    ("create", "新建", "Create"),
+    ("search", "搜索", "Search"),
+    ("name", "名称", "Name"),
+    ("code", "代码", "Code"),
+    ("level", "级别", "Level"),
+    ("kind", "类型", "Kind"),
+    ("division", "所在区划", "Division"),
+    ("role", "角色", "Role"),
+    ("body", "所属机构", "Body"),
+    ("display_name", "姓名", "Display name"),
+    ("status", "状态", "Status"),
+    ("active", "正常", "active"),
+    ("disabled", "已停用", "disabled"),
+    ("disable", "停用", "Disable"),
+    ("enable", "启用", "Enable"),
+    ("revoke", "吊销", "Revoke"),
+    ("revoked", "已吊销", "revoked"),
+    ("created_at", "创建时间", "Created"),
+    ("expires_at", "到期时间", "Expires"),
+    ("last_used_at", "最近使用", "Last used"),
+    ("token_name", "用途", "Purpose"),
+    ("expires_in_days", "有效天数（留空为长期）", "Valid for days (empty: no expiry)"),
+    ("token_once", "请立即复制此令牌，它只显示这一次：", "Copy this token now; it is shown only once:"),
+    ("children", "下级区划", "Subdivisions"),
+    ("ancestors", "上级", "Above"),
+    ("no_rows", "没有记录。", "Nothing here."),
+    ("prev", "上一页", "Previous"),
+    ("next", "下一页", "Next"),
+    ("total", "共", "Total"),
+    ("your_scope", "可见范围", "Your scope"),
+    ("signed_in_as", "当前用户", "Signed in as"),
+    ("what_you_can_do", "可以做的事", "What you can do"),
+    ("error", "出错了", "Something went wrong"),
+    ("back", "返回", "Back"),
+    ("password_changed", "密码已修改，其他会话已退出。", "Password changed; your other sessions were ended."),
+    ("actor", "操作人", "Actor"),
+    ("action", "操作", "Action"),
+    ("object", "对象", "Object"),
+    ("time", "时间", "Time"),
+    ("calendar", "工作日", "Working days"),
+    ("working_days_hint", "截止日期按国务院公布的节假日和调休计算。", "Deadlines follow the official holidays and adjusted workdays."),
+    ("task.admin", "管理本范围内的用户、机构和接口令牌，查看审计日志。", "Manage users, bodies and API tokens of your scope; read the audit log."),
+    ("task.staffing_officer", "维护各乡镇履职事项清单，审核任务准入，组织赋权“点菜”。", "Keep the towns' duty lists, rule on task admission, run the empowerment menu."),
+    ("task.department_officer", "向乡镇派发任务，论证赋权申请，牵头配合事项。", "Send tasks to towns, assess empowerment orders, lead cooperation items."),
+    ("task.town_officer", "办理准入后的任务，从菜单中申请权限，报送情况。", "Work admitted tasks, order powers from the menu, report."),
+    ("task.dispatcher", "受理事件并派单，盯办时限，转发预警。", "Take in events, dispatch them, watch deadlines, relay warnings."),
+    ("task.inspector", "开展“综合查一次”，办理执法案件。", "Run joint inspections and enforcement cases."),
+    ("task.village_officer", "接收预警并确认，上报事件。", "Receive and acknowledge warnings, report events."),
+    ("task.hazard_monitor", "巡查隐患点，确认预警，报告险情。", "Patrol hazard points, acknowledge warnings, report danger."),
+    ("task.bureau_officer", "起草、会签地质灾害气象风险预警。", "Draft and co-sign geohazard weather warnings."),
+    ("task.viewer", "查看指标和报表。", "Read the indicators and reports."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_unique_and_translated() {
+        let mut keys: Vec<_> = MESSAGES.iter().map(|(k, _, _)| *k).collect();
+        keys.sort_unstable();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(n, keys.len(), "duplicate message key");
+        assert!(MESSAGES.iter().all(|(_, zh, en)| !zh.is_empty() && !en.is_empty()));
+    }
+}
+
+/// The message a page shows for an error code, in the visitor's language.
+pub fn error_message(lang: Lang, code: &str) -> &'static str {
+    let (zh, en) = match code {
+        "not_found" => ("未找到，或不在您的可见范围内。", "Not found, or not within your scope."),
+        "forbidden" => ("您的角色无权执行此操作。", "Your role may not do this."),
+        "bad_credentials" => ("用户名或密码错误。", "Wrong username or password."),
+        "account_locked" => ("连续登录失败次数过多，账号已临时锁定，请稍后再试。", "Too many failed logins: the account is locked for a while."),
+        "account_disabled" => ("账号已停用，请联系管理员。", "The account is disabled; ask an administrator."),
+        "rate_limited" => ("该地址登录失败次数过多，请稍后再试。", "Too many failed logins from this address; try again later."),
+        "csrf_failed" => ("表单已过期或来源不明，请刷新页面后重试。", "The form is stale or not from this site; reload and try again."),
+        "validation_failed" | "invalid_form" => ("输入有误：", "Please correct the input:"),
+        "conflict" => ("与现有记录冲突：", "Conflicts with an existing record:"),
+        "payload_too_large" => ("提交的内容过大。", "The submission is too large."),
+        _ => ("服务器内部错误，请稍后再试。", "Internal error; please try again later."),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}

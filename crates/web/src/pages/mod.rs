@@ -1,0 +1,113 @@
+//! Server-rendered pages: plain HTML forms, no client-side framework, a few kilobytes each
+//! so they load on a weak rural connection and work on a phone.
+
+pub mod core;
+
+use askama::Template;
+use axum::handler::Handler;
+use axum::http::{Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{MethodRouter, on};
+
+use crate::auth::PageSession;
+use crate::error::ApiError;
+use crate::i18n::{Lang, error_message};
+use crate::state::WebState;
+
+/// What every page's frame needs: language, who is logged in, the CSRF token.
+pub struct Chrome {
+    pub lang: Lang,
+    pub user: Option<String>,
+    pub csrf: String,
+    pub admin: bool,
+}
+
+impl Chrome {
+    pub fn of(s: &PageSession) -> Self {
+        Self {
+            lang: s.lang,
+            user: Some(s.actor.display_name.clone()),
+            csrf: s.csrf_token.clone(),
+            admin: s.actor.role == grassroots_domain::core::role::Role::Admin,
+        }
+    }
+    pub fn anonymous(lang: Lang, csrf: String) -> Self {
+        Self { lang, user: None, csrf, admin: false }
+    }
+}
+
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: Chrome,
+    code: String,
+    message: String,
+}
+
+/// An error as a page, in the visitor's language, with the details of bad input.
+pub fn error_page(lang: Lang, e: ApiError) -> Response {
+    let mut message = error_message(lang, e.code).to_owned();
+    for fe in &e.errors {
+        message.push_str(&format!(" {}: {}.", fe.location, fe.message));
+    }
+    if e.errors.is_empty() && matches!(e.code, "conflict" | "invalid_form") {
+        message.push(' ');
+        message.push_str(&e.detail);
+    }
+    let page = ErrorPage { c: Chrome::anonymous(lang, String::new()), code: e.code.to_owned(), message };
+    (e.status, render(&page)).into_response()
+}
+
+/// Links to the previous and next page of a list, keeping the other query parameters.
+pub fn pager(lang: Lang, base: &str, page: u32, per_page: u32, total: i64) -> String {
+    let mut out = String::from("<p>");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    if page > 1 {
+        out.push_str(&format!("<a href=\"{base}{sep}page={}\">{}</a> ", page - 1, lang.t("prev")));
+    }
+    if i64::from(page) * i64::from(per_page) < total {
+        out.push_str(&format!("<a href=\"{base}{sep}page={}\">{}</a>", page + 1, lang.t("next")));
+    }
+    out.push_str("</p>");
+    out
+}
+
+/// Page routes, recorded as they are added so tests can enumerate every one of them.
+pub struct PageRoutes {
+    pub router: axum::Router<WebState>,
+    pub table: Vec<(Method, &'static str)>,
+}
+
+impl PageRoutes {
+    pub fn new() -> Self {
+        Self { router: axum::Router::new(), table: Vec::new() }
+    }
+
+    pub fn route<H, T>(mut self, method: Method, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, WebState>,
+        T: 'static,
+    {
+        let filter = axum::routing::MethodFilter::try_from(method.clone()).unwrap_or(axum::routing::MethodFilter::GET);
+        let mr: MethodRouter<WebState> = on(filter, handler);
+        self.router = self.router.route(path, mr);
+        self.table.push((method, path));
+        self
+    }
+}
+
+impl Default for PageRoutes {
+    fn default() -> Self {
+        Self::new()
+    }
+}
