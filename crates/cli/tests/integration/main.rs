@@ -1,0 +1,14 @@
+//! The one integration-test binary: storage on both backends, the HTTP surface, the access
+//! matrix, the command line and a real browser.
+//!
+//! PostgreSQL tests run when a server answers at `GRASSROOTS_TEST_PG`
+//! (default `postgres://postgres@127.0.0.1:5432/postgres`); the browser test runs when
+//! Debian's chromium and chromedriver are installed. Outside CI they say loudly when they
+//! skip; under CI (`CI=true`) a missing server or browser fails the run.
+
+mod access;
+mod api;
+mod browser;
+mod cli;
+mod helpers;
+mod store;
