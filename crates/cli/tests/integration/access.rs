@@ -1,1 +1,311 @@
-//! access
+//! The access matrix: every route the router serves × every role × an object in the
+//! actor's own scope, in another town of its county, in another county, and no login.
+//! The routes come from `grassroots_web::route_table()`, read off the served router; a
+//! route without a rule here fails the test, so a new route cannot be missed.
+
+use std::collections::HashMap;
+
+use axum::http::{Method, StatusCode};
+use grassroots_app::core::bodies::NewBodyRequest;
+use grassroots_app::core::tokens::NewTokenRequest;
+use grassroots_app::core::users::NewUserRequest;
+use grassroots_app::{Actor, App};
+use grassroots_domain::core::body::{BodyId, BodyKind};
+use grassroots_domain::core::division::DivisionCode;
+use grassroots_domain::core::role::Role;
+use grassroots_web::Surface;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+/// Who may use a route, inside their scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// Anyone logged in.
+    Anyone,
+    /// Administrators only; others get 403.
+    Admin,
+    /// Own objects for anyone, others' for administrators of their scope; 404 otherwise.
+    OwnerOrAdmin,
+}
+
+fn rule(method: &Method, path: &str) -> Option<Rule> {
+    use Rule::*;
+    let m = method.as_str();
+    Some(match (m, path) {
+        ("POST", "/api/v1/bodies") | ("POST", "/bodies") => Admin,
+        ("POST", "/api/v1/users") | ("POST", "/users") => Admin,
+        ("POST", "/api/v1/users/{id}/disable") | ("POST", "/api/v1/users/{id}/enable") => Admin,
+        ("POST", "/users/{id}/disable") | ("POST", "/users/{id}/enable") => Admin,
+        ("GET", "/api/v1/audit") | ("GET", "/audit") => Admin,
+        ("DELETE", "/api/v1/tokens/{id}") | ("POST", "/tokens/{id}/revoke") => OwnerOrAdmin,
+        ("GET", "/api/v1/me") | ("PUT", "/api/v1/me/password") | ("DELETE", "/api/v1/session") => Anyone,
+        ("GET", "/api/v1/divisions") | ("GET", "/api/v1/divisions/{code}") => Anyone,
+        ("GET", "/api/v1/divisions/{code}/children") | ("GET", "/api/v1/divisions/{code}/subtree") => Anyone,
+        ("GET", "/api/v1/divisions/{code}/ancestors") => Anyone,
+        ("GET", "/api/v1/bodies") | ("GET", "/api/v1/bodies/{id}") => Anyone,
+        ("GET", "/api/v1/users") | ("GET", "/api/v1/users/{id}") => Anyone,
+        ("GET", "/api/v1/tokens") | ("POST", "/api/v1/tokens") => Anyone,
+        ("GET", "/api/v1/calendar/working-days") | ("GET", "/api/v1/calendar/deadline") => Anyone,
+        ("GET", "/") | ("GET", "/divisions") | ("GET", "/divisions/{code}") => Anyone,
+        ("GET", "/bodies") | ("GET", "/users") | ("GET", "/tokens") | ("POST", "/tokens") => Anyone,
+        ("GET", "/password") | ("POST", "/password") | ("POST", "/logout") => Anyone,
+        _ => return None,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Own,
+    ForeignTown,
+    ForeignCounty,
+}
+
+/// Objects at one division: a body, a user in it, and that user's token.
+#[derive(Debug, Clone)]
+struct Objects {
+    division: String,
+    body: i64,
+    user: i64,
+    token: i64,
+}
+
+struct World {
+    app: App,
+    /// Objects by division code.
+    at: HashMap<String, Objects>,
+}
+
+fn county_of(code: &str) -> &str {
+    &code[..6]
+}
+
+/// The division whose objects stand for `scope` as seen from an actor at `home`.
+fn target(home: &str, scope: Scope) -> String {
+    let suixi = county_of(home) == "340621";
+    match scope {
+        Scope::Own => home.to_owned(),
+        Scope::ForeignTown if suixi => if home.starts_with("340621105") { "340621104" } else { "340621105" }.into(),
+        Scope::ForeignTown => "350802100".into(),
+        Scope::ForeignCounty if suixi => "350802104".into(),
+        Scope::ForeignCounty => "340621104".into(),
+    }
+}
+
+impl World {
+    async fn new(app: App) -> Self {
+        let sys = Actor::system("access-test");
+        let mut at = HashMap::new();
+        let mut divisions: Vec<String> = vec![];
+        for (username, ..) in grassroots_app::demo::USERS {
+            let u = app.find_user(&sys, username).await.unwrap();
+            let home = app.actor_of(u.id).await.unwrap().division_code;
+            for s in [Scope::Own, Scope::ForeignTown, Scope::ForeignCounty] {
+                divisions.push(target(&home, s));
+            }
+        }
+        divisions.sort();
+        divisions.dedup();
+        for (i, d) in divisions.iter().enumerate() {
+            let code = DivisionCode::parse(d).unwrap();
+            let village = d.len() == 12;
+            let (kind, role) = if village { (BodyKind::VillageCommittee, Role::VillageOfficer) } else { (BodyKind::Government, Role::Viewer) };
+            let body = app
+                .add_body(&sys, NewBodyRequest { division_code: code, kind, name: format!("测试机构{i}") })
+                .await
+                .unwrap();
+            let user = app
+                .add_user(
+                    &sys,
+                    NewUserRequest {
+                        username: format!("fixture{i}"),
+                        display_name: format!("测试用户{i}"),
+                        role,
+                        body_id: body.id,
+                        password: PASSWORD.into(),
+                    },
+                )
+                .await
+                .unwrap();
+            let owner = app.actor_of(user.id).await.unwrap();
+            let token = app.create_token(&owner, NewTokenRequest { name: "fixture".into(), expires_in_days: None }).await.unwrap();
+            at.insert(d.clone(), Objects { division: d.clone(), body: body.id.0, user: user.id.0, token: token.token.id.0 });
+        }
+        Self { app, at }
+    }
+}
+
+/// Fills `{code}` and `{id}` with an object of the right kind.
+fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
+    let id = if path.contains("/bodies/") {
+        o.body
+    } else if path.contains("/users/") {
+        o.user
+    } else if path.contains("/tokens/") {
+        own_token.unwrap_or(o.token)
+    } else {
+        0
+    };
+    path.replace("{code}", &o.division).replace("{id}", &id.to_string())
+}
+
+fn query_for(path: &str) -> &'static str {
+    match path {
+        "/api/v1/calendar/working-days" => "?from=2025-09-30&to=2025-10-31",
+        "/api/v1/calendar/deadline" => "?start=2025-09-30&days=5",
+        _ => "",
+    }
+}
+
+static UNIQUE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A request body that the route accepts from an allowed caller.
+fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
+    let n = UNIQUE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let village = home.division.len() == 12;
+    match (method.as_str(), path) {
+        ("POST", "/api/v1/bodies") | ("POST", "/bodies") => json!({
+            "division_code": home.division, "kind": if village { "village_committee" } else { "government" }, "name": format!("新机构{n}")
+        }),
+        ("POST", "/api/v1/users") | ("POST", "/users") => json!({
+            "username": format!("new.user{n}"), "display_name": "新用户", "role": if village { "village_officer" } else { "viewer" },
+            "body_id": home.body, "password": "a long enough password"
+        }),
+        ("POST", "/api/v1/tokens") | ("POST", "/tokens") => json!({ "name": format!("t{n}") }),
+        // A wrong current password: allowed callers get 422, never 403, and nothing changes.
+        ("PUT", "/api/v1/me/password") | ("POST", "/password") => json!({ "current_password": "not it", "new_password": "something long enough" }),
+        _ => json!({}),
+    }
+}
+
+fn form_fields(v: &Value) -> Vec<(String, String)> {
+    v.as_object()
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))).collect())
+        .unwrap_or_default()
+}
+
+async fn call(c: &Client, surface: Surface, method: &Method, path: &str, body: &Value) -> Reply {
+    match (surface, method.as_str()) {
+        (Surface::Page, "POST") => {
+            let mut fields = form_fields(body);
+            if let Some(t) = &c.csrf {
+                fields.push(("csrf".into(), t.clone()));
+            }
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            c.without_csrf().form(path, &f).await
+        }
+        (_, "GET") => c.get(path).await,
+        _ => c.json(method.as_str(), path, body).await,
+    }
+}
+
+fn has_param(path: &str) -> bool {
+    path.contains('{')
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_every_role_every_scope() {
+    let db = TestDb::sqlite();
+    let world = World::new(demo(&db).await).await;
+    let routes = grassroots_web::route_table();
+    assert!(routes.len() > 30, "route table looks short: {}", routes.len());
+    let missing: Vec<_> = routes
+        .iter()
+        .filter(|r| r.surface != Surface::Public && rule(&r.method, &r.path).is_none())
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(missing.is_empty(), "routes without an access rule in this test: {missing:?}");
+
+    let anonymous = Client::new(&world.app);
+    let mut checked = 0;
+    for r in &routes {
+        let path = format!("{}{}", fill(&r.path, &world.at["340621104"], None), query_for(&r.path));
+        let reply = call(&anonymous, r.surface, &r.method, &path, &json!({})).await;
+        match r.surface {
+            Surface::Api => assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "anonymous {} {path}", r.method),
+            Surface::Page => {
+                assert_eq!(reply.status, StatusCode::SEE_OTHER, "anonymous {} {path}", r.method);
+                assert!(reply.location().starts_with("/login"), "anonymous {} {path} → {}", r.method, reply.location());
+            }
+            Surface::Public => assert!(reply.status.as_u16() < 500 && reply.status != StatusCode::UNAUTHORIZED, "public {} {path}: {}", r.method, reply.status),
+        }
+        checked += 1;
+    }
+
+    for (username, _, role, ..) in grassroots_app::demo::USERS {
+        let sys = Actor::system("access-test");
+        let me = world.app.find_user(&sys, username).await.unwrap();
+        let home_code = world.app.actor_of(me.id).await.unwrap().division_code;
+        let home = &world.at[&home_code];
+        let client = Client::login(&world.app, username).await;
+        let own_token = world
+            .app
+            .create_token(&world.app.actor_of(me.id).await.unwrap(), NewTokenRequest { name: "own".into(), expires_in_days: None })
+            .await
+            .unwrap()
+            .token
+            .id
+            .0;
+        let town_level = home_code.len() > 6;
+        for r in routes.iter().filter(|r| r.surface != Surface::Public) {
+            let rule = rule(&r.method, &r.path).unwrap();
+            let scopes: &[Scope] = if has_param(&r.path) { &[Scope::Own, Scope::ForeignTown, Scope::ForeignCounty] } else { &[Scope::Own] };
+            for &scope in scopes {
+                let objects = &world.at[&target(&home_code, scope)];
+                let owns = rule == Rule::OwnerOrAdmin && scope == Scope::Own;
+                let path = format!("{}{}", fill(&r.path, objects, owns.then_some(own_token)), query_for(&r.path));
+                // Routes that end the session get a session of their own.
+                let ends_session = matches!(r.path.as_str(), "/logout" | "/api/v1/session");
+                let c = if ends_session { Client::login(&world.app, username).await } else { client.clone() };
+                let reply = call(&c, r.surface, &r.method, &path, &body_for(&r.method, &r.path, home)).await;
+                let out_of_scope = scope == Scope::ForeignCounty || (scope == Scope::ForeignTown && town_level);
+                let allowed = match rule {
+                    Rule::Anyone => true,
+                    Rule::Admin => *role == Role::Admin,
+                    Rule::OwnerOrAdmin => owns || *role == Role::Admin,
+                };
+                let s = reply.status;
+                let what = format!("{username} ({role}) {} {path} [{scope:?}] → {s}: {}", r.method, reply.text().chars().take(200).collect::<String>());
+                if out_of_scope {
+                    assert_eq!(s, StatusCode::NOT_FOUND, "{what}");
+                } else if allowed {
+                    assert!(s.as_u16() < 500 && ![401, 403, 404].contains(&s.as_u16()), "{what}");
+                } else if rule == Rule::OwnerOrAdmin {
+                    assert_eq!(s, StatusCode::NOT_FOUND, "someone else's token is invisible: {what}");
+                } else {
+                    assert_eq!(s, StatusCode::FORBIDDEN, "{what}");
+                }
+                checked += 1;
+            }
+        }
+        assert_lists_stay_in_scope(&world, &client, &home_code, me.id.0).await;
+    }
+    eprintln!("access matrix: {checked} requests checked over {} routes", routes.len());
+}
+
+/// No list returns a row from outside the caller's scope.
+async fn assert_lists_stay_in_scope(world: &World, c: &Client, home: &str, me: i64) {
+    let sys = Actor::system("access-test");
+    let items = |r: Reply| r.json()["items"].as_array().cloned().unwrap_or_default();
+    let divisions = items(c.get("/api/v1/divisions?per_page=200").await);
+    assert!(!divisions.is_empty());
+    for d in &divisions {
+        assert!(d["code"].as_str().unwrap().starts_with(home), "{home} sees division {d}");
+    }
+    for b in items(c.get("/api/v1/bodies?per_page=200").await) {
+        assert!(b["division_code"].as_str().unwrap().starts_with(home), "{home} sees body {b}");
+    }
+    for u in items(c.get("/api/v1/users?per_page=200").await) {
+        let body = world.app.get_body(&sys, BodyId(u["body_id"].as_i64().unwrap())).await.unwrap();
+        assert!(body.division_code.as_str().starts_with(home), "{home} sees user {u}");
+    }
+    for t in items(c.get("/api/v1/tokens?per_page=200").await) {
+        assert_eq!(t["user_id"].as_i64(), Some(me), "tokens of others are listed");
+    }
+    let audit = c.get("/api/v1/audit?per_page=200").await;
+    if audit.status == StatusCode::OK {
+        for rec in items(audit) {
+            assert_eq!(rec["county_code"].as_str(), Some(county_of(home)), "audit record of another county: {rec}");
+        }
+    }
+}
