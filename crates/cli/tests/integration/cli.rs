@@ -1,1 +1,224 @@
-//! cli
+//! The `grassroots` binary as an operator uses it: demo, import, users, tokens, audit
+//! verification, backup while serving, durability across a killed process, shutdown.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_grassroots");
+
+fn run(db: &str, args: &[&str]) -> Output {
+    Command::new(BIN).args(args).arg("--database-url").arg(db).env_remove("GRASSROOTS_CONFIG").output().expect("run grassroots")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A running `serve`, killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(db: &str, command: &str) -> Self {
+        let port = free_port();
+        let child = Command::new(BIN)
+            .args([command, "--database-url", db, "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn serve");
+        let base = format!("http://127.0.0.1:{port}");
+        let s = Self { child, base };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        s
+    }
+
+    fn signal(&self, sig: &str) {
+        Command::new("kill").args([sig, &self.child.id().to_string()]).status().expect("kill");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sqlite_url(dir: &Path, name: &str) -> String {
+    format!("sqlite://{}", dir.join(name).display())
+}
+
+#[test]
+fn help_is_everywhere() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["demo", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["token", "create", "--help"],
+        vec!["divisions", "import", "--help"],
+        vec!["calendar", "import", "--help"],
+        vec!["audit", "verify", "--help"],
+        vec!["backup", "--help"],
+    ] {
+        let o = Command::new(BIN).args(&args).output().unwrap();
+        assert!(o.status.success(), "{args:?}");
+        assert!(stdout(&o).contains("Usage:"), "{args:?}");
+    }
+}
+
+#[test]
+fn the_demo_refuses_a_public_address_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "demo.db");
+    let o = run(&db, &["demo", "--listen", "0.0.0.0:0", "--no-serve"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--public"), "{}", stderr(&o));
+    let o = run(&db, &["demo", "--listen", "0.0.0.0:0", "--no-serve", "--public"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn operators_administer_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "ops.db");
+    assert!(run(&db, &["migrate"]).status.success());
+    assert!(run(&db, &["demo", "--no-serve"]).status.success());
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "code,name,level,parent_code\n340621999,某镇,town,340621\n3406219,坏码,town,340621\n").unwrap();
+    let o = run(&db, &["divisions", "import", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("line 3, column 1 (code)"), "{}", stderr(&o));
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, "code,name,level,parent_code\n340621999,某镇,town,340621\n").unwrap();
+    let o = run(&db, &["divisions", "import", good.to_str().unwrap()]);
+    assert!(stdout(&o).contains("1 added"), "{}", stdout(&o));
+
+    let o = run(&db, &["user", "list", "--q", "linhuan"]);
+    let line = stdout(&o).lines().find(|l| l.contains("linhuan.officer")).unwrap().to_owned();
+    let body = line.split('\t').find_map(|f| f.strip_prefix("body ")).unwrap().to_owned();
+    let o = run(&db, &["user", "add", "--username", "linhuan.clerk", "--display-name", "文书", "--role", "town_officer", "--body-id", &body, "--password", "a long password"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&db, &["user", "add", "--username", "linhuan.clerk2", "--display-name", "文书", "--role", "hazard_monitor", "--body-id", &body, "--password", "a long password"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("role"), "{}", stderr(&o));
+
+    let o = run(&db, &["token", "create", "linhuan.clerk", "--name", "bridge"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let secret = out.lines().find(|l| l.starts_with("grt_")).unwrap();
+    let id = out.split_whitespace().nth(1).unwrap();
+    assert!(!secret.is_empty());
+    assert!(run(&db, &["token", "revoke", id]).status.success());
+    assert!(run(&db, &["user", "disable", "linhuan.clerk"]).status.success());
+    assert!(stdout(&run(&db, &["user", "list", "--q", "clerk"])).contains("disabled"));
+
+    let cal = dir.path().join("cal.csv");
+    std::fs::write(&cal, "date,kind,occasion\n2027-01-01,holiday,New Year's Day\n").unwrap();
+    assert!(stdout(&run(&db, &["calendar", "import", cal.to_str().unwrap()])).contains("1 changed"));
+
+    let o = run(&db, &["audit", "verify"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("OK:"), "{}", stdout(&o));
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_tampered_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "tamper.db");
+    assert!(run(&db, &["demo", "--no-serve"]).status.success());
+    {
+        let store = grassroots_store::Store::connect(&db).await.unwrap();
+        let mut c = store.conn().await.unwrap();
+        sqlx::query("DROP TRIGGER audit_log_no_update").execute(&mut *c).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'user:1:someone-else' WHERE seq = 12").execute(&mut *c).await.unwrap();
+        drop(c);
+        store.close().await;
+    }
+    let o = run(&db, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stdout(&o).contains("audit record 12: altered"), "{}", stdout(&o));
+}
+
+#[tokio::test]
+async fn an_acknowledged_write_survives_a_killed_process_and_backup_works_while_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "live.db");
+    assert!(run(&db, &["demo", "--no-serve"]).status.success());
+    let server = Server::start(&db, "serve");
+    let http = reqwest::Client::new();
+    let login = http
+        .post(format!("{}/api/v1/session", server.base))
+        .json(&serde_json::json!({"username": "suixi.admin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let cookie = login.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("gr_session=")).unwrap().split(';').next().unwrap().to_owned();
+    let csrf = login.json::<serde_json::Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_owned();
+    let r = http
+        .post(format!("{}/api/v1/tokens", server.base))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"name": "acknowledged"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    let backup = dir.path().join("copy.db");
+    let o = run(&db, &["backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    server.signal("-KILL");
+    drop(server);
+    let store = grassroots_store::Store::connect(&db).await.unwrap();
+    let mut c = store.conn().await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_token WHERE name = 'acknowledged'").fetch_one(&mut *c).await.unwrap();
+    assert_eq!(n, 1, "the acknowledged token was lost");
+    drop(c);
+    store.close().await;
+    assert!(stdout(&run(&db, &["audit", "verify"])).starts_with("OK:"));
+
+    let copy = format!("sqlite://{}", backup.display());
+    let o = run(&copy, &["audit", "verify"]);
+    assert!(stdout(&o).starts_with("OK:"), "the backup is consistent: {}", stdout(&o));
+    assert!(stdout(&run(&copy, &["user", "list", "--q", "suixi.admin"])).contains("suixi.admin"));
+}
+
+#[test]
+fn serve_shuts_down_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "term.db");
+    let mut server = Server::start(&db, "serve");
+    server.signal("-TERM");
+    let started = Instant::now();
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "serve did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
