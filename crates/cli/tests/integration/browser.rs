@@ -1,1 +1,120 @@
-//! browser
+//! A real browser: Debian's headless Chromium, driven over WebDriver by chromedriver,
+//! logs in to the demo and opens the home page.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::cli::{Server, run, sqlite_url};
+use crate::helpers::*;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    child: Child,
+    base: String,
+    http: reqwest::Client,
+    session: String,
+}
+
+impl Driver {
+    async fn start(profile: &std::path::Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(CHROMEDRIVER).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("chromedriver");
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        while http.get(format!("{base}/status")).send().await.is_err() {
+            assert!(started.elapsed() < Duration::from_secs(30), "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     format!("--user-data-dir={}", profile.display())]
+        }}}});
+        let r: Value = http.post(format!("{base}/session")).json(&caps).send().await.unwrap().json().await.unwrap();
+        let session = r["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {r}")).to_owned();
+        Self { child, base, http, session }
+    }
+
+    async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut req = self.http.request(method, url);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let r: Value = req.send().await.unwrap().json().await.unwrap();
+        assert!(r["value"].get("error").is_none(), "webdriver {path}: {r}");
+        r["value"].clone()
+    }
+
+    async fn goto(&self, url: &str) {
+        self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url}))).await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let v = self.cmd(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
+        v[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}: {v}")).to_owned()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.cmd(reqwest::Method::POST, &format!("/element/{id}/value"), Some(json!({"text": text}))).await;
+    }
+
+    async fn click(&self, css: &str) {
+        let id = self.find(css).await;
+        self.cmd(reqwest::Method::POST, &format!("/element/{id}/click"), Some(json!({}))).await;
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let id = self.find(css).await;
+        self.cmd(reqwest::Method::GET, &format!("/element/{id}/text"), None).await.as_str().unwrap_or("").to_owned()
+    }
+
+    async fn url(&self) -> String {
+        self.cmd(reqwest::Method::GET, "/url", None).await.as_str().unwrap_or("").to_owned()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_logs_in_and_sees_the_home_page() {
+    if !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists() {
+        skip("browser test", "install Debian's chromium and chromium-driver");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "browser.db");
+    assert!(run(&db, &["migrate"]).status.success());
+    let server = Server::start(&db, "demo");
+    let driver = Driver::start(&dir.path().join("profile")).await;
+
+    driver.goto(&format!("{}/", server.base)).await;
+    assert!(driver.url().await.contains("/login"), "anonymous visitors land on the login page");
+    driver.type_into("#username", "linhuan.officer").await;
+    driver.type_into("#password", PASSWORD).await;
+    driver.click("#submit").await;
+    let started = Instant::now();
+    while driver.url().await.contains("/login") {
+        assert!(started.elapsed() < Duration::from_secs(10), "still on the login page");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(driver.text("#greeting").await, "临涣镇党政办 张干事");
+    assert_eq!(driver.text("#role").await, "乡镇工作人员");
+
+    driver.goto(&format!("{}/divisions/340621105", server.base)).await;
+    assert!(driver.text("#error").await.contains("未找到"), "another town is out of sight");
+    driver.cmd(reqwest::Method::DELETE, "", None).await;
+}

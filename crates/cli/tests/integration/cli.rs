@@ -9,7 +9,7 @@ use crate::helpers::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_grassroots");
 
-fn run(db: &str, args: &[&str]) -> Output {
+pub fn run(db: &str, args: &[&str]) -> Output {
     Command::new(BIN).args(args).arg("--database-url").arg(db).env_remove("GRASSROOTS_CONFIG").output().expect("run grassroots")
 }
 
@@ -26,13 +26,13 @@ fn free_port() -> u16 {
 }
 
 /// A running `serve`, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
+pub struct Server {
+    pub child: Child,
+    pub base: String,
 }
 
 impl Server {
-    fn start(db: &str, command: &str) -> Self {
+    pub fn start(db: &str, command: &str) -> Self {
         let port = free_port();
         let child = Command::new(BIN)
             .args([command, "--database-url", db, "--listen", &format!("127.0.0.1:{port}")])
@@ -62,7 +62,7 @@ impl Drop for Server {
     }
 }
 
-fn sqlite_url(dir: &Path, name: &str) -> String {
+pub fn sqlite_url(dir: &Path, name: &str) -> String {
     format!("sqlite://{}", dir.join(name).display())
 }
 
