@@ -35,7 +35,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { session_hours: 12, max_failures_per_account: 5, max_failures_per_address: 20, throttle_window_minutes: 15 }
+        Self {
+            session_hours: 12,
+            max_failures_per_account: 5,
+            max_failures_per_address: 20,
+            throttle_window_minutes: 15,
+        }
     }
 }
 

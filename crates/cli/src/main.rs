@@ -18,7 +18,11 @@ use grassroots_domain::core::role::Role;
 use config::FileConfig;
 
 #[derive(Parser)]
-#[command(name = "grassroots", version, about = "Township governance platform: duty lists, admission, empowerment, command, enforcement, petitions, warnings")]
+#[command(
+    name = "grassroots",
+    version,
+    about = "Township governance platform: duty lists, admission, empowerment, command, enforcement, petitions, warnings"
+)]
 struct Cli {
     /// Database URL: sqlite://FILE or postgres://… [default: sqlite://grassroots.db; for demo, sqlite://grassroots-demo.db]
     #[arg(long, global = true, env = "GRASSROOTS_DATABASE_URL")]
@@ -174,7 +178,9 @@ fn init_logging(json: bool) {
 /// An error a person can act on.
 fn explain(e: AppError) -> String {
     match e {
-        AppError::Validation(v) => v.errors.iter().map(|f| format!("{}: {}", f.location, f.message)).collect::<Vec<_>>().join("\n"),
+        AppError::Validation(v) => {
+            v.errors.iter().map(|f| format!("{}: {}", f.location, f.message)).collect::<Vec<_>>().join("\n")
+        }
         other => other.to_string(),
     }
 }
@@ -182,7 +188,11 @@ fn explain(e: AppError) -> String {
 async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
     let is_demo = matches!(cli.command, Command::Demo { .. });
     let default_db = if is_demo { "sqlite://grassroots-demo.db" } else { "sqlite://grassroots.db" };
-    let url = cli.database_url.clone().or_else(|| if is_demo { None } else { file.database_url.clone() }).unwrap_or_else(|| default_db.into());
+    let url = cli
+        .database_url
+        .clone()
+        .or_else(|| if is_demo { None } else { file.database_url.clone() })
+        .unwrap_or_else(|| default_db.into());
     let open = || async { App::open(&url, file.settings()).await.map_err(explain) };
     match cli.command {
         Command::Serve(args) => {
@@ -200,7 +210,10 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
             let s = app.seed_demo().await.map_err(explain)?;
             tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, database = %url, "demo data ready");
             if !no_serve {
-                println!("demo: open http://{listen}/ and log in as, e.g., suixi.admin / {}", grassroots_app::demo::DEMO_PASSWORD);
+                println!(
+                    "demo: open http://{listen}/ and log in as, e.g., suixi.admin / {}",
+                    grassroots_app::demo::DEMO_PASSWORD
+                );
                 serve(app, &args, &file, true).await?;
             }
         }
@@ -317,10 +330,19 @@ async fn user(app: App, cmd: UserCommand) -> Result<(), String> {
         UserCommand::List { q } => {
             let mut page = 1;
             loop {
-                let list = app.list_users(&actor, UserQuery { q: q.clone(), page: Some(page), per_page: Some(200), ..Default::default() }).await.map_err(explain)?;
+                let list = app
+                    .list_users(
+                        &actor,
+                        UserQuery { q: q.clone(), page: Some(page), per_page: Some(200), ..Default::default() },
+                    )
+                    .await
+                    .map_err(explain)?;
                 for u in &list.items {
                     let status = if u.disabled_at.is_some() { "disabled" } else { "active" };
-                    println!("{}\t{}\t{}\t{}\tbody {}\t{}", u.id, u.username, u.display_name, u.role, u.body_id, status);
+                    println!(
+                        "{}\t{}\t{}\t{}\tbody {}\t{}",
+                        u.id, u.username, u.display_name, u.role, u.body_id, status
+                    );
                 }
                 if i64::from(page) * 200 >= list.total {
                     break;
@@ -348,7 +370,9 @@ async fn token(app: App, cmd: TokenCommand) -> Result<(), String> {
             println!("token {} for {username}:\n{}", t.token.id, t.secret);
         }
         TokenCommand::Revoke { id } => {
-            app.revoke_token(&Actor::system("token revoke"), grassroots_domain::core::user::TokenId(id)).await.map_err(explain)?;
+            app.revoke_token(&Actor::system("token revoke"), grassroots_domain::core::user::TokenId(id))
+                .await
+                .map_err(explain)?;
             println!("token {id} revoked");
         }
     }

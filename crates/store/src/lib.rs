@@ -217,4 +217,3 @@ impl Store {
 pub(crate) fn parse_col<T: FromStr>(value: &str, column: &str) -> Result<T> {
     value.parse().map_err(|_| StoreError::Corrupt(format!("{column} = “{value}”")))
 }
-

@@ -71,7 +71,10 @@ impl FromRequestParts<WebState> for ApiActor {
         }
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(secret) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) else {
-            return Err(ApiError::unauthorized("unauthorized", "log in or send an API token as “Authorization: Bearer …”"));
+            return Err(ApiError::unauthorized(
+                "unauthorized",
+                "log in or send an API token as “Authorization: Bearer …”",
+            ));
         };
         let Some(session) = state.app.session(&secret).await? else {
             return Err(ApiError::unauthorized("session_expired", "the session has expired; log in again"));
@@ -79,7 +82,11 @@ impl FromRequestParts<WebState> for ApiActor {
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             if !same_secret(sent, &session.csrf_token) {
-                return Err(ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "missing or wrong X-CSRF-Token header"));
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_failed",
+                    "missing or wrong X-CSRF-Token header",
+                ));
             }
         }
         Ok(ApiActor(session.actor))
@@ -130,18 +137,28 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for CsrfForm<T> {
         let session = PageSession::from_request_parts(&mut parts, state).await?;
         let lang = session.lang;
         let bytes = axum::body::to_bytes(body, crate::FORM_LIMIT).await.map_err(|_| {
-            crate::pages::error_page(lang, ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the form is too large"))
+            crate::pages::error_page(
+                lang,
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the form is too large"),
+            )
         })?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
         let sent = fields.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str()).unwrap_or("");
         if !same_secret(sent, &session.csrf_token) {
             return Err(crate::pages::error_page(
                 lang,
-                ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "the form is stale or did not come from this site; reload the page"),
+                ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_failed",
+                    "the form is stale or did not come from this site; reload the page",
+                ),
             ));
         }
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
-            crate::pages::error_page(lang, ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form", e.to_string()))
+            crate::pages::error_page(
+                lang,
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_form", e.to_string()),
+            )
         })?;
         Ok(CsrfForm { session, form })
     }

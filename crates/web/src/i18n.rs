@@ -103,18 +103,75 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("object", "对象", "Object"),
     ("time", "时间", "Time"),
     ("calendar", "工作日", "Working days"),
-    ("working_days_hint", "截止日期按国务院公布的节假日和调休计算。", "Deadlines follow the official holidays and adjusted workdays."),
-    ("task.admin", "管理本范围内的用户、机构和接口令牌，查看审计日志。", "Manage users, bodies and API tokens of your scope; read the audit log."),
-    ("task.staffing_officer", "维护各乡镇履职事项清单，审核任务准入，组织赋权“点菜”。", "Keep the towns' duty lists, rule on task admission, run the empowerment menu."),
-    ("task.department_officer", "向乡镇派发任务，论证赋权申请，牵头配合事项。", "Send tasks to towns, assess empowerment orders, lead cooperation items."),
-    ("task.town_officer", "办理准入后的任务，从菜单中申请权限，报送情况。", "Work admitted tasks, order powers from the menu, report."),
-    ("task.dispatcher", "受理事件并派单，盯办时限，转发预警。", "Take in events, dispatch them, watch deadlines, relay warnings."),
+    (
+        "working_days_hint",
+        "截止日期按国务院公布的节假日和调休计算。",
+        "Deadlines follow the official holidays and adjusted workdays.",
+    ),
+    (
+        "task.admin",
+        "管理本范围内的用户、机构和接口令牌，查看审计日志。",
+        "Manage users, bodies and API tokens of your scope; read the audit log.",
+    ),
+    (
+        "task.staffing_officer",
+        "维护各乡镇履职事项清单，审核任务准入，组织赋权“点菜”。",
+        "Keep the towns' duty lists, rule on task admission, run the empowerment menu.",
+    ),
+    (
+        "task.department_officer",
+        "向乡镇派发任务，论证赋权申请，牵头配合事项。",
+        "Send tasks to towns, assess empowerment orders, lead cooperation items.",
+    ),
+    (
+        "task.town_officer",
+        "办理准入后的任务，从菜单中申请权限，报送情况。",
+        "Work admitted tasks, order powers from the menu, report.",
+    ),
+    (
+        "task.dispatcher",
+        "受理事件并派单，盯办时限，转发预警。",
+        "Take in events, dispatch them, watch deadlines, relay warnings.",
+    ),
     ("task.inspector", "开展“综合查一次”，办理执法案件。", "Run joint inspections and enforcement cases."),
     ("task.village_officer", "接收预警并确认，上报事件。", "Receive and acknowledge warnings, report events."),
-    ("task.hazard_monitor", "巡查隐患点，确认预警，报告险情。", "Patrol hazard points, acknowledge warnings, report danger."),
+    (
+        "task.hazard_monitor",
+        "巡查隐患点，确认预警，报告险情。",
+        "Patrol hazard points, acknowledge warnings, report danger.",
+    ),
     ("task.bureau_officer", "起草、会签地质灾害气象风险预警。", "Draft and co-sign geohazard weather warnings."),
     ("task.viewer", "查看指标和报表。", "Read the indicators and reports."),
 ];
+
+/// The message a page shows for an error code, in the visitor's language.
+pub fn error_message(lang: Lang, code: &str) -> &'static str {
+    let (zh, en) = match code {
+        "not_found" => ("未找到，或不在您的可见范围内。", "Not found, or not within your scope."),
+        "forbidden" => ("您的角色无权执行此操作。", "Your role may not do this."),
+        "bad_credentials" => ("用户名或密码错误。", "Wrong username or password."),
+        "account_locked" => (
+            "连续登录失败次数过多，账号已临时锁定，请稍后再试。",
+            "Too many failed logins: the account is locked for a while.",
+        ),
+        "account_disabled" => ("账号已停用，请联系管理员。", "The account is disabled; ask an administrator."),
+        "rate_limited" => {
+            ("该地址登录失败次数过多，请稍后再试。", "Too many failed logins from this address; try again later.")
+        }
+        "csrf_failed" => (
+            "表单已过期或来源不明，请刷新页面后重试。",
+            "The form is stale or not from this site; reload and try again.",
+        ),
+        "validation_failed" | "invalid_form" => ("输入有误：", "Please correct the input:"),
+        "conflict" => ("与现有记录冲突：", "Conflicts with an existing record:"),
+        "payload_too_large" => ("提交的内容过大。", "The submission is too large."),
+        _ => ("服务器内部错误，请稍后再试。", "Internal error; please try again later."),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -128,26 +185,5 @@ mod tests {
         keys.dedup();
         assert_eq!(n, keys.len(), "duplicate message key");
         assert!(MESSAGES.iter().all(|(_, zh, en)| !zh.is_empty() && !en.is_empty()));
-    }
-}
-
-/// The message a page shows for an error code, in the visitor's language.
-pub fn error_message(lang: Lang, code: &str) -> &'static str {
-    let (zh, en) = match code {
-        "not_found" => ("未找到，或不在您的可见范围内。", "Not found, or not within your scope."),
-        "forbidden" => ("您的角色无权执行此操作。", "Your role may not do this."),
-        "bad_credentials" => ("用户名或密码错误。", "Wrong username or password."),
-        "account_locked" => ("连续登录失败次数过多，账号已临时锁定，请稍后再试。", "Too many failed logins: the account is locked for a while."),
-        "account_disabled" => ("账号已停用，请联系管理员。", "The account is disabled; ask an administrator."),
-        "rate_limited" => ("该地址登录失败次数过多，请稍后再试。", "Too many failed logins from this address; try again later."),
-        "csrf_failed" => ("表单已过期或来源不明，请刷新页面后重试。", "The form is stale or not from this site; reload and try again."),
-        "validation_failed" | "invalid_form" => ("输入有误：", "Please correct the input:"),
-        "conflict" => ("与现有记录冲突：", "Conflicts with an existing record:"),
-        "payload_too_large" => ("提交的内容过大。", "The submission is too large."),
-        _ => ("服务器内部错误，请稍后再试。", "Internal error; please try again later."),
-    };
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
     }
 }

@@ -49,8 +49,15 @@ pub struct Route {
 }
 
 /// Routes that answer without a login.
-const PUBLIC: &[(&str, &str)] =
-    &[("GET", "/login"), ("POST", "/login"), ("GET", "/lang"), ("POST", "/api/v1/session"), ("GET", "/healthz"), ("GET", "/metrics"), ("GET", "/api/v1/openapi.json")];
+const PUBLIC: &[(&str, &str)] = &[
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/lang"),
+    ("POST", "/api/v1/session"),
+    ("GET", "/healthz"),
+    ("GET", "/metrics"),
+    ("GET", "/api/v1/openapi.json"),
+];
 
 struct Parts {
     router: Router<WebState>,
@@ -122,12 +129,17 @@ pub fn router(app: App, secure_cookies: bool) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"),
+            HeaderValue::from_static(
+                "default-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+            ),
         ))
         .with_state(state)
 }

@@ -56,7 +56,8 @@ impl Metrics {
         let _ = writeln!(s, "# HELP grassroots_http_requests_total HTTP requests answered, by status class.");
         let _ = writeln!(s, "# TYPE grassroots_http_requests_total counter");
         for (i, n) in self.by_class.iter().enumerate() {
-            let _ = writeln!(s, "grassroots_http_requests_total{{class=\"{}xx\"}} {}", i + 1, n.load(Ordering::Relaxed));
+            let _ =
+                writeln!(s, "grassroots_http_requests_total{{class=\"{}xx\"}} {}", i + 1, n.load(Ordering::Relaxed));
         }
         let _ = writeln!(s, "# HELP grassroots_http_requests_in_flight Requests being handled now.");
         let _ = writeln!(s, "# TYPE grassroots_http_requests_in_flight gauge");
@@ -64,11 +65,19 @@ impl Metrics {
         let _ = writeln!(s, "# HELP grassroots_http_request_duration_seconds Time to answer a request.");
         let _ = writeln!(s, "# TYPE grassroots_http_request_duration_seconds histogram");
         for (i, le) in BUCKETS.iter().enumerate() {
-            let _ = writeln!(s, "grassroots_http_request_duration_seconds_bucket{{le=\"{le}\"}} {}", self.buckets[i].load(Ordering::Relaxed));
+            let _ = writeln!(
+                s,
+                "grassroots_http_request_duration_seconds_bucket{{le=\"{le}\"}} {}",
+                self.buckets[i].load(Ordering::Relaxed)
+            );
         }
         let count = self.count.load(Ordering::Relaxed);
         let _ = writeln!(s, "grassroots_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}");
-        let _ = writeln!(s, "grassroots_http_request_duration_seconds_sum {}", self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6);
+        let _ = writeln!(
+            s,
+            "grassroots_http_request_duration_seconds_sum {}",
+            self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6
+        );
         let _ = writeln!(s, "grassroots_http_request_duration_seconds_count {count}");
         let _ = writeln!(s, "# HELP grassroots_uptime_seconds Seconds since the server started.");
         let _ = writeln!(s, "# TYPE grassroots_uptime_seconds gauge");

@@ -1,7 +1,7 @@
 //! Password login with throttling, server-side sessions and password change.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use grassroots_domain::core::user::check_new_password;
 use grassroots_store::core::{sessions, throttle, users};
 use serde_json::json as j;
@@ -155,7 +155,13 @@ impl App {
     }
 
     /// Changes the actor's own password; every other session of the user ends.
-    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str, keep_secret: Option<&str>) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        keep_secret: Option<&str>,
+    ) -> Result<()> {
         let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
         let mut c = self.store.conn().await?;
         let user = users::get(&mut c, user_id).await?.ok_or(AppError::NotFound)?;
@@ -210,7 +216,8 @@ fn logout_change(actor: &Actor) -> Change<'static> {
 }
 
 /// An Argon2id hash of a random string, verified against when the user does not exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8k5tqFMnqN6ZJvJYbXm9YzJ7PZ0KQJ4WqJx6m3iR9Y0";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8k5tqFMnqN6ZJvJYbXm9YzJ7PZ0KQJ4WqJx6m3iR9Y0";
 
 #[cfg(test)]
 mod tests {

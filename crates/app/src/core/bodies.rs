@@ -39,7 +39,13 @@ impl App {
     pub async fn add_body(&self, actor: &Actor, req: NewBodyRequest) -> Result<Body> {
         let name = req.name.trim();
         let mut tx = self.store.begin().await?;
-        let unknown = || ValidationError::new("division_code", "unknown_division", format!("there is no division {}", req.division_code));
+        let unknown = || {
+            ValidationError::new(
+                "division_code",
+                "unknown_division",
+                format!("there is no division {}", req.division_code),
+            )
+        };
         let division = divisions::get(&mut tx, &req.division_code).await?.ok_or_else(unknown)?;
         actor.within(&division.path).map_err(|_| unknown())?;
         actor.require(Permission::ManageBodies)?;

@@ -32,7 +32,11 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<CalendarDay>, ValidationError> {
         .map(|h| h.trim_start_matches('\u{feff}').to_owned())
         .collect();
     if header != ["date", "kind", "occasion"] {
-        return Err(ValidationError::new("line 1", "bad_header", format!("the header is “{}”; expected “date,kind,occasion”", header.join(","))));
+        return Err(ValidationError::new(
+            "line 1",
+            "bad_header",
+            format!("the header is “{}”; expected “date,kind,occasion”", header.join(",")),
+        ));
     }
     let mut days = Vec::new();
     let mut errors = ValidationError::default();
@@ -48,9 +52,15 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<CalendarDay>, ValidationError> {
         let date = Date::parse(rec.get(0).unwrap_or(""), &Iso8601::DATE);
         let kind = rec.get(1).unwrap_or("").parse();
         match (date, kind) {
-            (Ok(date), Ok(kind)) => days.push(CalendarDay { date, kind, occasion: rec.get(2).unwrap_or("").to_owned() }),
-            (Err(_), _) => errors.push(format!("line {line}, column 1 (date)"), "invalid_date", "a date is written YYYY-MM-DD"),
-            (_, Err(_)) => errors.push(format!("line {line}, column 2 (kind)"), "invalid_day_kind", "kind is holiday or workday"),
+            (Ok(date), Ok(kind)) => {
+                days.push(CalendarDay { date, kind, occasion: rec.get(2).unwrap_or("").to_owned() })
+            }
+            (Err(_), _) => {
+                errors.push(format!("line {line}, column 1 (date)"), "invalid_date", "a date is written YYYY-MM-DD")
+            }
+            (_, Err(_)) => {
+                errors.push(format!("line {line}, column 2 (kind)"), "invalid_day_kind", "kind is holiday or workday")
+            }
         }
     }
     errors.into_result()?;

@@ -86,11 +86,14 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<(u64, Division)>, ValidationError> {
         let line = rec.position().map_or(0, |p| p.line());
         let at = |col: usize| format!("line {line}, column {} ({})", col + 1, HEADER[col]);
         let field = |i: usize| rec.get(i).unwrap_or("");
-        let code = DivisionCode::parse(field(0)).map_err(|e| errors.push(at(0), "invalid_division_code", e.summary_plain()));
+        let code =
+            DivisionCode::parse(field(0)).map_err(|e| errors.push(at(0), "invalid_division_code", e.summary_plain()));
         let level = field(2).parse::<Level>().map_err(|e| errors.push(at(2), "invalid_level", e.summary_plain()));
         let parent = match field(3) {
             "" => Ok(None),
-            p => DivisionCode::parse(p).map(Some).map_err(|e| errors.push(at(3), "invalid_division_code", e.summary_plain())),
+            p => DivisionCode::parse(p)
+                .map(Some)
+                .map_err(|e| errors.push(at(3), "invalid_division_code", e.summary_plain())),
         };
         let (Ok(code), Ok(level), Ok(parent_code)) = (code, level, parent) else { continue };
         let d = Division { code, name: field(1).to_owned(), level, parent_code };
@@ -130,7 +133,11 @@ impl App {
         let mut by_code: HashMap<&DivisionCode, (u64, &Division)> = HashMap::new();
         for (line, d) in &rows {
             if let Some((first, _)) = by_code.insert(&d.code, (*line, d)) {
-                errors.push(format!("line {line}, column 1 (code)"), "duplicate_code", format!("{} already appears on line {first}", d.code));
+                errors.push(
+                    format!("line {line}, column 1 (code)"),
+                    "duplicate_code",
+                    format!("{} already appears on line {first}", d.code),
+                );
             }
         }
         std::mem::take(&mut errors).into_result()?;
@@ -156,7 +163,8 @@ impl App {
                 }
                 if let Some((_, pd)) = by_code.get(parent) {
                     if !seen.insert(&pd.code) {
-                        problem = Some(("parent_cycle", format!("the parents of {} loop back through {}", d.code, pd.code)));
+                        problem =
+                            Some(("parent_cycle", format!("the parents of {} loop back through {}", d.code, pd.code)));
                         break None;
                     }
                     chain.push(pd);
@@ -165,7 +173,10 @@ impl App {
                 match divisions::get(&mut tx, parent).await? {
                     Some(sd) => break Some((sd.path, sd.division.level)),
                     None => {
-                        problem = Some(("unknown_parent", format!("parent {parent} is neither in the file nor in the database")));
+                        problem = Some((
+                            "unknown_parent",
+                            format!("parent {parent} is neither in the file nor in the database"),
+                        ));
                         break None;
                     }
                 }
@@ -183,7 +194,12 @@ impl App {
                     errors.push(
                         format!("line {line}, column 3 (level)"),
                         "level_not_below_parent",
-                        format!("{} ({}) is not below its parent's level ({})", cur.code, cur.level.as_str(), plevel.as_str()),
+                        format!(
+                            "{} ({}) is not below its parent's level ({})",
+                            cur.code,
+                            cur.level.as_str(),
+                            plevel.as_str()
+                        ),
                     );
                     break;
                 }
@@ -201,7 +217,10 @@ impl App {
                     errors.push(
                         format!("line {line}, column 4 (parent_code)"),
                         "division_moved",
-                        format!("{} already exists under another parent or level; moving a division is not supported", d.code),
+                        format!(
+                            "{} already exists under another parent or level; moving a division is not supported",
+                            d.code
+                        ),
                     );
                 }
                 Some(old) if old.division.name != d.name => {
@@ -247,7 +266,12 @@ impl App {
     }
 
     /// The subtree of a division (itself included), within scope.
-    pub async fn division_subtree(&self, actor: &Actor, code: &DivisionCode, q: DivisionQuery) -> Result<Page<DivisionView>> {
+    pub async fn division_subtree(
+        &self,
+        actor: &Actor,
+        code: &DivisionCode,
+        q: DivisionQuery,
+    ) -> Result<Page<DivisionView>> {
         let mut c = self.store.conn().await?;
         let d = divisions::get(&mut c, code).await?.ok_or(AppError::NotFound)?;
         drop(c);

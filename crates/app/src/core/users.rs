@@ -52,7 +52,9 @@ impl App {
         let (body, path) = bodies::get(&mut tx, req.body_id).await?.ok_or_else(|| {
             ValidationError::new("body_id", "unknown_body", format!("there is no body {}", req.body_id))
         })?;
-        actor.within(&path).map_err(|_| ValidationError::new("body_id", "unknown_body", format!("there is no body {}", req.body_id)))?;
+        actor.within(&path).map_err(|_| {
+            ValidationError::new("body_id", "unknown_body", format!("there is no body {}", req.body_id))
+        })?;
         actor.require(Permission::ManageUsers)?;
         if !req.role.fits(body.kind) {
             errors.push(

@@ -109,7 +109,11 @@ impl World {
         for (i, d) in divisions.iter().enumerate() {
             let code = DivisionCode::parse(d).unwrap();
             let village = d.len() == 12;
-            let (kind, role) = if village { (BodyKind::VillageCommittee, Role::VillageOfficer) } else { (BodyKind::Government, Role::Viewer) };
+            let (kind, role) = if village {
+                (BodyKind::VillageCommittee, Role::VillageOfficer)
+            } else {
+                (BodyKind::Government, Role::Viewer)
+            };
             let body = app
                 .add_body(&sys, NewBodyRequest { division_code: code, kind, name: format!("测试机构{i}") })
                 .await
@@ -128,8 +132,14 @@ impl World {
                 .await
                 .unwrap();
             let owner = app.actor_of(user.id).await.unwrap();
-            let token = app.create_token(&owner, NewTokenRequest { name: "fixture".into(), expires_in_days: None }).await.unwrap();
-            at.insert(d.clone(), Objects { division: d.clone(), body: body.id.0, user: user.id.0, token: token.token.id.0 });
+            let token = app
+                .create_token(&owner, NewTokenRequest { name: "fixture".into(), expires_in_days: None })
+                .await
+                .unwrap();
+            at.insert(
+                d.clone(),
+                Objects { division: d.clone(), body: body.id.0, user: user.id.0, token: token.token.id.0 },
+            );
         }
         Self { app, at }
     }
@@ -173,14 +183,18 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         }),
         ("POST", "/api/v1/tokens") | ("POST", "/tokens") => json!({ "name": format!("t{n}") }),
         // A wrong current password: allowed callers get 422, never 403, and nothing changes.
-        ("PUT", "/api/v1/me/password") | ("POST", "/password") => json!({ "current_password": "not it", "new_password": "something long enough" }),
+        ("PUT", "/api/v1/me/password") | ("POST", "/password") => {
+            json!({ "current_password": "not it", "new_password": "something long enough" })
+        }
         _ => json!({}),
     }
 }
 
 fn form_fields(v: &Value) -> Vec<(String, String)> {
     v.as_object()
-        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))).collect())
+        .map(|o| {
+            o.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))).collect()
+        })
         .unwrap_or_default()
 }
 
@@ -227,7 +241,12 @@ async fn every_route_every_role_every_scope() {
                 assert_eq!(reply.status, StatusCode::SEE_OTHER, "anonymous {} {path}", r.method);
                 assert!(reply.location().starts_with("/login"), "anonymous {} {path} → {}", r.method, reply.location());
             }
-            Surface::Public => assert!(reply.status.as_u16() < 500 && reply.status != StatusCode::UNAUTHORIZED, "public {} {path}: {}", r.method, reply.status),
+            Surface::Public => assert!(
+                reply.status.as_u16() < 500 && reply.status != StatusCode::UNAUTHORIZED,
+                "public {} {path}: {}",
+                r.method,
+                reply.status
+            ),
         }
         checked += 1;
     }
@@ -240,7 +259,10 @@ async fn every_route_every_role_every_scope() {
         let client = Client::login(&world.app, username).await;
         let own_token = world
             .app
-            .create_token(&world.app.actor_of(me.id).await.unwrap(), NewTokenRequest { name: "own".into(), expires_in_days: None })
+            .create_token(
+                &world.app.actor_of(me.id).await.unwrap(),
+                NewTokenRequest { name: "own".into(), expires_in_days: None },
+            )
             .await
             .unwrap()
             .token
@@ -249,7 +271,11 @@ async fn every_route_every_role_every_scope() {
         let town_level = home_code.len() > 6;
         for r in routes.iter().filter(|r| r.surface != Surface::Public) {
             let rule = rule(&r.method, &r.path).unwrap();
-            let scopes: &[Scope] = if has_param(&r.path) { &[Scope::Own, Scope::ForeignTown, Scope::ForeignCounty] } else { &[Scope::Own] };
+            let scopes: &[Scope] = if has_param(&r.path) {
+                &[Scope::Own, Scope::ForeignTown, Scope::ForeignCounty]
+            } else {
+                &[Scope::Own]
+            };
             for &scope in scopes {
                 let objects = &world.at[&target(&home_code, scope)];
                 let owns = rule == Rule::OwnerOrAdmin && scope == Scope::Own;
@@ -265,7 +291,11 @@ async fn every_route_every_role_every_scope() {
                     Rule::OwnerOrAdmin => owns || *role == Role::Admin,
                 };
                 let s = reply.status;
-                let what = format!("{username} ({role}) {} {path} [{scope:?}] → {s}: {}", r.method, reply.text().chars().take(200).collect::<String>());
+                let what = format!(
+                    "{username} ({role}) {} {path} [{scope:?}] → {s}: {}",
+                    r.method,
+                    reply.text().chars().take(200).collect::<String>()
+                );
                 if out_of_scope {
                     assert_eq!(s, StatusCode::NOT_FOUND, "{what}");
                 } else if allowed {

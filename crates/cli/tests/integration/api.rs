@@ -25,13 +25,22 @@ async fn bad_input_gets_problem_details_and_changes_nothing() {
     assert_eq!(r.json()["code"], "unknown_field");
     assert!(r.json()["detail"].as_str().unwrap().contains("admin"));
 
-    let r = admin.json("POST", "/api/v1/users", &json!({"username": "ab", "display_name": "", "role": "viewer", "body_id": 1, "password": "short"})).await;
+    let r = admin
+        .json(
+            "POST",
+            "/api/v1/users",
+            &json!({"username": "ab", "display_name": "", "role": "viewer", "body_id": 1, "password": "short"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let p = r.json();
     assert_eq!(p["code"], "validation_failed");
     assert_eq!(p["type"], "urn:grassroots:problem:validation_failed");
     let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["location"].as_str().unwrap()).collect();
-    assert!(fields.contains(&"username") && fields.contains(&"password") && fields.contains(&"display_name"), "{fields:?}");
+    assert!(
+        fields.contains(&"username") && fields.contains(&"password") && fields.contains(&"display_name"),
+        "{fields:?}"
+    );
 
     let big = vec![b' '; grassroots_web::JSON_LIMIT + 10];
     let r = admin.send("POST", "/api/v1/users", Some("application/json"), big).await;
@@ -119,7 +128,10 @@ async fn the_openapi_document_describes_every_api_route() {
     let doc = r.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
     let paths = doc["paths"].as_object().unwrap();
-    for route in grassroots_web::route_table().iter().filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json") {
+    for route in grassroots_web::route_table()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
+    {
         let item = paths.get(&route.path).unwrap_or_else(|| panic!("{} missing from the document", route.path));
         assert!(item.get(route.method.as_str().to_lowercase()).is_some(), "{} {}", route.method, route.path);
     }
@@ -135,7 +147,17 @@ async fn the_login_page_works_in_both_languages() {
     assert_eq!(page.status, StatusCode::OK);
     let html = page.text();
     assert!(html.contains("<html lang=\"zh-CN\">") && html.contains("登录"));
-    let csrf_cookie = page.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("gr_login_csrf=")).unwrap().split(';').next().unwrap().to_owned();
+    let csrf_cookie = page
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("gr_login_csrf="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let token = csrf_cookie.trim_start_matches("gr_login_csrf=").to_owned();
     assert!(html.contains(&token));
 
@@ -144,14 +166,28 @@ async fn the_login_page_works_in_both_languages() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     let with_cookie = Client { cookie: Some(csrf_cookie.clone()), ..c.clone() };
-    let r = with_cookie.form("/login", &[("username", "linhuan.officer"), ("password", "wrong"), ("csrf", &token), ("next", "/")]).await;
+    let r = with_cookie
+        .form("/login", &[("username", "linhuan.officer"), ("password", "wrong"), ("csrf", &token), ("next", "/")])
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.text().contains("用户名或密码错误"));
-    let r = with_cookie.form("/login", &[("username", "linhuan.officer"), ("password", PASSWORD), ("csrf", &token), ("next", "//evil.example/")]).await;
+    let r = with_cookie
+        .form(
+            "/login",
+            &[("username", "linhuan.officer"), ("password", PASSWORD), ("csrf", &token), ("next", "//evil.example/")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/", "an off-site next is ignored");
     let cookie = session_cookie(&r);
-    let set = r.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("gr_session=")).unwrap().to_owned();
+    let set = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("gr_session="))
+        .unwrap()
+        .to_owned();
     assert!(set.contains("HttpOnly") && set.contains("Secure") && set.contains("SameSite=Lax"), "{set}");
 
     let me = Client { cookie: Some(cookie.clone()), ..Client::new(&app) };

@@ -10,7 +10,13 @@ use crate::helpers::*;
 const BIN: &str = env!("CARGO_BIN_EXE_grassroots");
 
 pub fn run(db: &str, args: &[&str]) -> Output {
-    Command::new(BIN).args(args).arg("--database-url").arg(db).env_remove("GRASSROOTS_CONFIG").output().expect("run grassroots")
+    Command::new(BIN)
+        .args(args)
+        .arg("--database-url")
+        .arg(db)
+        .env_remove("GRASSROOTS_CONFIG")
+        .output()
+        .expect("run grassroots")
 }
 
 fn stdout(o: &Output) -> String {
@@ -104,7 +110,8 @@ fn operators_administer_from_the_command_line() {
     assert!(run(&db, &["demo", "--no-serve"]).status.success());
 
     let bad = dir.path().join("bad.csv");
-    std::fs::write(&bad, "code,name,level,parent_code\n340621999,某镇,town,340621\n3406219,坏码,town,340621\n").unwrap();
+    std::fs::write(&bad, "code,name,level,parent_code\n340621999,某镇,town,340621\n3406219,坏码,town,340621\n")
+        .unwrap();
     let o = run(&db, &["divisions", "import", bad.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("line 3, column 1 (code)"), "{}", stderr(&o));
@@ -117,9 +124,41 @@ fn operators_administer_from_the_command_line() {
     let o = run(&db, &["user", "list", "--q", "linhuan"]);
     let line = stdout(&o).lines().find(|l| l.contains("linhuan.officer")).unwrap().to_owned();
     let body = line.split('\t').find_map(|f| f.strip_prefix("body ")).unwrap().to_owned();
-    let o = run(&db, &["user", "add", "--username", "linhuan.clerk", "--display-name", "文书", "--role", "town_officer", "--body-id", &body, "--password", "a long password"]);
+    let o = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "linhuan.clerk",
+            "--display-name",
+            "文书",
+            "--role",
+            "town_officer",
+            "--body-id",
+            &body,
+            "--password",
+            "a long password",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(&db, &["user", "add", "--username", "linhuan.clerk2", "--display-name", "文书", "--role", "hazard_monitor", "--body-id", &body, "--password", "a long password"]);
+    let o = run(
+        &db,
+        &[
+            "user",
+            "add",
+            "--username",
+            "linhuan.clerk2",
+            "--display-name",
+            "文书",
+            "--role",
+            "hazard_monitor",
+            "--body-id",
+            &body,
+            "--password",
+            "a long password",
+        ],
+    );
     assert!(!o.status.success());
     assert!(stderr(&o).contains("role"), "{}", stderr(&o));
 
@@ -151,7 +190,10 @@ async fn audit_verify_names_the_tampered_record() {
         let store = grassroots_store::Store::connect(&db).await.unwrap();
         let mut c = store.conn().await.unwrap();
         sqlx::query("DROP TRIGGER audit_log_no_update").execute(&mut *c).await.unwrap();
-        sqlx::query("UPDATE audit_log SET actor = 'user:1:someone-else' WHERE seq = 12").execute(&mut *c).await.unwrap();
+        sqlx::query("UPDATE audit_log SET actor = 'user:1:someone-else' WHERE seq = 12")
+            .execute(&mut *c)
+            .await
+            .unwrap();
         drop(c);
         store.close().await;
     }
@@ -174,7 +216,17 @@ async fn an_acknowledged_write_survives_a_killed_process_and_backup_works_while_
         .await
         .unwrap();
     assert_eq!(login.status(), 200);
-    let cookie = login.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find(|v| v.starts_with("gr_session=")).unwrap().split(';').next().unwrap().to_owned();
+    let cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("gr_session="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let csrf = login.json::<serde_json::Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_owned();
     let r = http
         .post(format!("{}/api/v1/tokens", server.base))
@@ -194,7 +246,10 @@ async fn an_acknowledged_write_survives_a_killed_process_and_backup_works_while_
     drop(server);
     let store = grassroots_store::Store::connect(&db).await.unwrap();
     let mut c = store.conn().await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_token WHERE name = 'acknowledged'").fetch_one(&mut *c).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_token WHERE name = 'acknowledged'")
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
     assert_eq!(n, 1, "the acknowledged token was lost");
     drop(c);
     store.close().await;

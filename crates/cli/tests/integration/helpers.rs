@@ -58,9 +58,17 @@ impl TestDb {
                 return None;
             }
         };
-        let name = format!("gr_test_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), test.replace(['-', ':'], "_"));
+        let name = format!(
+            "gr_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            test.replace(['-', ':'], "_")
+        );
         let name: String = name.chars().take(60).collect();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create database");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
         let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
         Some(Self { url: format!("{base}/{name}"), _dir: None, pg_name: Some(name) })
     }
@@ -83,7 +91,10 @@ impl Drop for TestDb {
                 rt.block_on(async move {
                     use sqlx::Connection;
                     if let Ok(mut c) = sqlx::AnyConnection::connect(&admin).await {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut c).await;
+                        let _ =
+                            sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                                .execute(&mut c)
+                                .await;
                     }
                 });
             })
@@ -100,12 +111,15 @@ macro_rules! both_backends {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let db = $crate::helpers::TestDb::new($crate::helpers::Backend::Sqlite, stringify!($name)).await.unwrap();
+                let db =
+                    $crate::helpers::TestDb::new($crate::helpers::Backend::Sqlite, stringify!($name)).await.unwrap();
                 ($body)(db).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(db) = $crate::helpers::TestDb::new($crate::helpers::Backend::Postgres, stringify!($name)).await {
+                if let Some(db) =
+                    $crate::helpers::TestDb::new($crate::helpers::Backend::Postgres, stringify!($name)).await
+                {
                     ($body)(db).await;
                 }
             }
@@ -195,7 +209,8 @@ impl Client {
     /// Logs in through the API and keeps the session cookie and CSRF token.
     pub async fn login(app: &App, username: &str) -> Self {
         let mut c = Self::new(app);
-        let r = c.json("POST", "/api/v1/session", &serde_json::json!({"username": username, "password": PASSWORD})).await;
+        let r =
+            c.json("POST", "/api/v1/session", &serde_json::json!({"username": username, "password": PASSWORD})).await;
         assert_eq!(r.status, StatusCode::OK, "login {username}: {}", r.text());
         c.cookie = Some(session_cookie(&r));
         c.csrf = r.json()["csrf_token"].as_str().map(str::to_owned);

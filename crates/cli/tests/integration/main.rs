@@ -6,6 +6,8 @@
 //! Debian's chromium and chromedriver are installed. Outside CI they say loudly when they
 //! skip; under CI (`CI=true`) a missing server or browser fails the run.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed fixture should stop the test
+
 mod access;
 mod api;
 mod browser;

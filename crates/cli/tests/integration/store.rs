@@ -52,7 +52,11 @@ both_backends!(division_tree_queries, |db: TestDb| async move {
     let found = app.list_divisions(&sys, DivisionQuery { q: Some("双堆".into()), ..Default::default() }).await.unwrap();
     assert!(found.items.iter().any(|d| d.division.code.as_str() == "340621105"));
     let villages = app
-        .division_subtree(&sys, &code("340621104"), DivisionQuery { level: Some(Level::Village), per_page: Some(5), ..Default::default() })
+        .division_subtree(
+            &sys,
+            &code("340621104"),
+            DivisionQuery { level: Some(Level::Village), per_page: Some(5), ..Default::default() },
+        )
         .await
         .unwrap();
     assert_eq!(villages.items.len(), 5);
@@ -80,7 +84,9 @@ both_backends!(division_import_is_all_or_nothing, |db: TestDb| async move {
     assert_eq!(e.errors[0].code, "parent_cycle");
 
     let malformed = "code,name,level,parent_code\n340621901,甲,town\n";
-    let Err(AppError::Validation(e)) = app.import_divisions(&sys, malformed.as_bytes()).await else { panic!("accepted") };
+    let Err(AppError::Validation(e)) = app.import_divisions(&sys, malformed.as_bytes()).await else {
+        panic!("accepted")
+    };
     assert_eq!(e.errors[0].location, "line 2");
 
     let inverted = "code,name,level,parent_code\n340621104299,某村,county,340621104\n";
@@ -108,7 +114,11 @@ both_backends!(login_throttling_and_sessions, |db: TestDb| async move {
     assert_eq!(live.csrf_token, s.csrf_token);
     // The secret is never stored.
     let mut c = app.store.conn().await.unwrap();
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM session WHERE id_hash = $1").bind(&s.secret).fetch_one(&mut *c).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM session WHERE id_hash = $1")
+        .bind(&s.secret)
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
     assert_eq!(stored, 0);
     // Expiry: a session past its time is gone.
     sqlx::query("UPDATE session SET expires_at = '2000-01-01T00:00:00.000000Z'").execute(&mut *c).await.unwrap();
@@ -116,7 +126,10 @@ both_backends!(login_throttling_and_sessions, |db: TestDb| async move {
     drop(c);
 
     for _ in 0..5 {
-        assert!(matches!(app.login("shuangduiji.officer", "wrong password", "10.0.0.2").await, Err(AppError::BadCredentials)));
+        assert!(matches!(
+            app.login("shuangduiji.officer", "wrong password", "10.0.0.2").await,
+            Err(AppError::BadCredentials)
+        ));
     }
     // Locked now, even with the right password.
     assert!(matches!(app.login("shuangduiji.officer", PASSWORD, "10.0.0.3").await, Err(AppError::AccountLocked(_))));
@@ -134,7 +147,10 @@ both_backends!(disabling_ends_sessions_and_tokens, |db: TestDb| async move {
     let user = app.find_user(&sys, "linhuan.dispatcher").await.unwrap();
     let s = app.login("linhuan.dispatcher", PASSWORD, "10.0.0.1").await.unwrap();
     let token = app
-        .create_token(&s.actor, grassroots_app::core::tokens::NewTokenRequest { name: "bridge".into(), expires_in_days: None })
+        .create_token(
+            &s.actor,
+            grassroots_app::core::tokens::NewTokenRequest { name: "bridge".into(), expires_in_days: None },
+        )
         .await
         .unwrap();
     assert!(app.authenticate_token(&token.secret).await.unwrap().is_some());
@@ -152,7 +168,9 @@ both_backends!(password_change_ends_other_sessions, |db: TestDb| async move {
     let app = demo(&db).await;
     let a = app.login("linhuan.village", PASSWORD, "10.0.0.1").await.unwrap();
     let b = app.login("linhuan.village", PASSWORD, "10.0.0.2").await.unwrap();
-    let Err(AppError::Validation(e)) = app.change_password(&a.actor, PASSWORD, "short", Some(&a.secret)).await else { panic!() };
+    let Err(AppError::Validation(e)) = app.change_password(&a.actor, PASSWORD, "short", Some(&a.secret)).await else {
+        panic!()
+    };
     assert_eq!(e.errors[0].code, "password_too_short");
     assert!(app.change_password(&a.actor, "not the password", "a much longer one", Some(&a.secret)).await.is_err());
     app.change_password(&a.actor, PASSWORD, "a much longer one", Some(&a.secret)).await.unwrap();
@@ -171,7 +189,9 @@ both_backends!(audit_chain_detects_tampering, |db: TestDb| async move {
     assert!(sqlx::query("DELETE FROM audit_log WHERE seq = 3").execute(&mut *c).await.is_err());
     // Someone with the database's keys goes around the guard.
     let drop_guard = match app.store.backend() {
-        grassroots_store::Backend::Sqlite => vec!["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"],
+        grassroots_store::Backend::Sqlite => {
+            vec!["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"]
+        }
         grassroots_store::Backend::Postgres => vec!["DROP TRIGGER audit_log_no_change ON audit_log"],
     };
     for s in drop_guard {

@@ -21,7 +21,8 @@ pub struct NewEntry<'a> {
 }
 
 pub async fn append(c: &mut AnyConnection, n: NewEntry<'_>) -> Result<AuditRecord> {
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *c).await?;
+    let head =
+        sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *c).await?;
     let seq: i64 = head.try_get("seq")?;
     let prev_hash: String = head.try_get("hash")?;
     let entry = AuditEntry {
@@ -57,7 +58,8 @@ pub async fn append(c: &mut AnyConnection, n: NewEntry<'_>) -> Result<AuditRecor
     Ok(AuditRecord { entry, prev_hash, hash })
 }
 
-const COLS: &str = "seq, county_code, at, actor, action, object_type, object_id, before_json, after_json, prev_hash, hash";
+const COLS: &str =
+    "seq, county_code, at, actor, action, object_type, object_id, before_json, after_json, prev_hash, hash";
 
 fn from_row(r: &AnyRow) -> Result<AuditRecord> {
     Ok(AuditRecord {

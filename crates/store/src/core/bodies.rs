@@ -24,7 +24,13 @@ pub(crate) fn from_row(r: &AnyRow) -> Result<Body> {
     })
 }
 
-pub async fn insert(c: &mut AnyConnection, division: &DivisionCode, kind: BodyKind, name: &str, now: &str) -> Result<Body> {
+pub async fn insert(
+    c: &mut AnyConnection,
+    division: &DivisionCode,
+    kind: BodyKind,
+    name: &str,
+    now: &str,
+) -> Result<Body> {
     let row = sqlx::query(
         "INSERT INTO body (county_code, division_code, kind, name, created_at) VALUES ($1, $2, $3, $4, $5) \
          RETURNING id, county_code, division_code, kind, name, created_at",
@@ -42,10 +48,12 @@ pub async fn insert(c: &mut AnyConnection, division: &DivisionCode, kind: BodyKi
 
 /// A body and the path of its division.
 pub async fn get(c: &mut AnyConnection, id: BodyId) -> Result<Option<(Body, String)>> {
-    let row = sqlx::query(sql!("SELECT {COLS}, d.path FROM body b JOIN division d ON d.code = b.division_code WHERE b.id = $1"))
-        .bind(id.0)
-        .fetch_optional(c)
-        .await?;
+    let row = sqlx::query(sql!(
+        "SELECT {COLS}, d.path FROM body b JOIN division d ON d.code = b.division_code WHERE b.id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(c)
+    .await?;
     row.map(|r| Ok((from_row(&r)?, r.try_get("path")?))).transpose()
 }
 
@@ -76,7 +84,12 @@ pub async fn list(
                 AND ($4 = '' OR b.name LIKE $4)";
     let division = f.division.as_ref().map(|d| d.as_str().to_owned()).unwrap_or_default();
     let kind = f.kind.map(|k| k.as_str().to_owned()).unwrap_or_default();
-    let name = f.name.as_ref().filter(|n| !n.is_empty()).map(|n| format!("%{}%", n.replace(['%', '_'], ""))).unwrap_or_default();
+    let name = f
+        .name
+        .as_ref()
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("%{}%", n.replace(['%', '_'], "")))
+        .unwrap_or_default();
     let from = "FROM body b JOIN division d ON d.code = b.division_code";
     let total: i64 = sqlx::query_scalar(sql!("SELECT COUNT(*) {from} WHERE {cond}"))
         .bind(under(scope_path))

@@ -14,7 +14,8 @@ pub async fn all(c: &mut AnyConnection) -> Result<Vec<CalendarDay>> {
             let day: String = r.try_get("day")?;
             let kind: String = r.try_get("kind")?;
             Ok(CalendarDay {
-                date: Date::parse(&day, &Iso8601::DATE).map_err(|_| StoreError::Corrupt(format!("calendar_day.day = {day}")))?,
+                date: Date::parse(&day, &Iso8601::DATE)
+                    .map_err(|_| StoreError::Corrupt(format!("calendar_day.day = {day}")))?,
                 kind: parse_col(&kind, "calendar_day.kind")?,
                 occasion: r.try_get("occasion")?,
             })

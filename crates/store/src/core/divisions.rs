@@ -32,23 +32,23 @@ fn from_row(r: &AnyRow) -> Result<StoredDivision> {
 }
 
 pub async fn get(c: &mut AnyConnection, code: &DivisionCode) -> Result<Option<StoredDivision>> {
-    let row = sqlx::query(sql!("SELECT {COLS} FROM division WHERE code = $1"))
-        .bind(code.as_str())
-        .fetch_optional(c)
-        .await?;
+    let row =
+        sqlx::query(sql!("SELECT {COLS} FROM division WHERE code = $1")).bind(code.as_str()).fetch_optional(c).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 pub async fn insert(c: &mut AnyConnection, d: &Division, path: &str) -> Result<()> {
-    sqlx::query("INSERT INTO division (code, name, level, parent_code, county_code, path) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(d.code.as_str())
-        .bind(&d.name)
-        .bind(d.level.as_str())
-        .bind(d.parent_code.as_ref().map(|p| p.as_str().to_owned()))
-        .bind(d.code.county_code().as_str())
-        .bind(path)
-        .execute(c)
-        .await?;
+    sqlx::query(
+        "INSERT INTO division (code, name, level, parent_code, county_code, path) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(d.code.as_str())
+    .bind(&d.name)
+    .bind(d.level.as_str())
+    .bind(d.parent_code.as_ref().map(|p| p.as_str().to_owned()))
+    .bind(d.code.county_code().as_str())
+    .bind(path)
+    .execute(c)
+    .await?;
     Ok(())
 }
 
@@ -105,14 +105,18 @@ pub async fn ancestors(c: &mut AnyConnection, path: &str) -> Result<Vec<StoredDi
     let mut out = Vec::new();
     let codes: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     for code in codes.iter().take(codes.len().saturating_sub(1)) {
-        let row = sqlx::query(sql!("SELECT {COLS} FROM division WHERE code = $1")).bind(*code).fetch_one(&mut *c).await?;
+        let row =
+            sqlx::query(sql!("SELECT {COLS} FROM division WHERE code = $1")).bind(*code).fetch_one(&mut *c).await?;
         out.push(from_row(&row)?);
     }
     Ok(out)
 }
 
 pub async fn count_children(c: &mut AnyConnection, code: &DivisionCode) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM division WHERE parent_code = $1").bind(code.as_str()).fetch_one(c).await?)
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM division WHERE parent_code = $1")
+        .bind(code.as_str())
+        .fetch_one(c)
+        .await?)
 }
 
 /// `%` and `_` typed by a user match themselves.

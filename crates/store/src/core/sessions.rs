@@ -13,15 +13,24 @@ pub struct StoredSession {
     pub expires_at: String,
 }
 
-pub async fn insert(c: &mut AnyConnection, id_hash: &str, user: UserId, csrf: &str, now: &str, expires: &str) -> Result<()> {
-    sqlx::query("INSERT INTO session (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id_hash)
-        .bind(user.0)
-        .bind(csrf)
-        .bind(now)
-        .bind(expires)
-        .execute(c)
-        .await?;
+pub async fn insert(
+    c: &mut AnyConnection,
+    id_hash: &str,
+    user: UserId,
+    csrf: &str,
+    now: &str,
+    expires: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO session (id_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id_hash)
+    .bind(user.0)
+    .bind(csrf)
+    .bind(now)
+    .bind(expires)
+    .execute(c)
+    .await?;
     Ok(())
 }
 

@@ -68,7 +68,12 @@ pub async fn touch(c: &mut AnyConnection, id: TokenId, now: &str) -> Result<()> 
     Ok(())
 }
 
-pub async fn list_for_user(c: &mut AnyConnection, user: UserId, limit: i64, offset: i64) -> Result<(Vec<ApiToken>, i64)> {
+pub async fn list_for_user(
+    c: &mut AnyConnection,
+    user: UserId,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ApiToken>, i64)> {
     let total: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM api_token WHERE user_id = $1").bind(user.0).fetch_one(&mut *c).await?;
     let rows = sqlx::query(sql!("SELECT {COLS} FROM api_token WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"))
@@ -81,6 +86,10 @@ pub async fn list_for_user(c: &mut AnyConnection, user: UserId, limit: i64, offs
 }
 
 pub async fn revoke(c: &mut AnyConnection, id: TokenId, now: &str) -> Result<()> {
-    sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(now).bind(id.0).execute(c).await?;
+    sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(id.0)
+        .execute(c)
+        .await?;
     Ok(())
 }

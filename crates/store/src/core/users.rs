@@ -101,9 +101,14 @@ pub async fn list(
     let cond = "d.path LIKE $1 AND ($2 = 0 OR u.body_id = $2) AND ($3 = '' OR u.role = $3) AND ($4 = '' OR u.username LIKE $4)";
     let body = f.body_id.map(|b| b.0).unwrap_or(0);
     let role = f.role.map(|r| r.as_str().to_owned()).unwrap_or_default();
-    let name =
-        f.username.as_ref().filter(|n| !n.is_empty()).map(|n| format!("%{}%", n.replace(['%', '_'], ""))).unwrap_or_default();
-    let count_sql = "SELECT COUNT(*) FROM app_user u JOIN body b ON b.id = u.body_id JOIN division d ON d.code = b.division_code";
+    let name = f
+        .username
+        .as_ref()
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("%{}%", n.replace(['%', '_'], "")))
+        .unwrap_or_default();
+    let count_sql =
+        "SELECT COUNT(*) FROM app_user u JOIN body b ON b.id = u.body_id JOIN division d ON d.code = b.division_code";
     let total: i64 = sqlx::query_scalar(sql!("{count_sql} WHERE {cond}"))
         .bind(under(scope_path))
         .bind(body)

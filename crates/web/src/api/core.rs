@@ -143,13 +143,21 @@ async fn change_password(
 /// Divisions of the caller's scope; filter by parent, level or name.
 #[utoipa::path(get, path = "/api/v1/divisions", tag = "core", params(DivisionQuery),
     responses((status = 200, body = Page<DivisionView>), (status = 401, body = Problem)))]
-async fn list_divisions(State(s): State<WebState>, ApiActor(a): ApiActor, ApiQuery(q): ApiQuery<DivisionQuery>) -> ApiResult<Page<DivisionView>> {
+async fn list_divisions(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<DivisionQuery>,
+) -> ApiResult<Page<DivisionView>> {
     Ok(Json(s.app.list_divisions(&a, q).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/divisions/{code}", tag = "core", params(("code" = String, Path, description = "division code")),
     responses((status = 200, body = DivisionView), (status = 404, body = Problem)))]
-async fn get_division(State(s): State<WebState>, ApiActor(a): ApiActor, ApiPath(code): ApiPath<DivisionCode>) -> ApiResult<DivisionView> {
+async fn get_division(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(code): ApiPath<DivisionCode>,
+) -> ApiResult<DivisionView> {
     Ok(Json(s.app.get_division(&a, &code).await?))
 }
 
@@ -164,7 +172,12 @@ async fn division_children(
     ApiQuery(p): ApiQuery<PageRequest>,
 ) -> ApiResult<Page<DivisionView>> {
     s.app.get_division(&a, &code).await?;
-    let q = DivisionQuery { parent: Some(code.clone()), page: Some(p.page), per_page: Some(p.per_page), ..Default::default() };
+    let q = DivisionQuery {
+        parent: Some(code.clone()),
+        page: Some(p.page),
+        per_page: Some(p.per_page),
+        ..Default::default()
+    };
     Ok(Json(s.app.division_subtree(&a, &code, q).await?))
 }
 
@@ -184,19 +197,31 @@ async fn division_subtree(
 /// The ancestors of a division within the caller's scope, root first.
 #[utoipa::path(get, path = "/api/v1/divisions/{code}/ancestors", tag = "core", params(("code" = String, Path, description = "division code")),
     responses((status = 200, body = Vec<DivisionView>), (status = 404, body = Problem)))]
-async fn division_ancestors(State(s): State<WebState>, ApiActor(a): ApiActor, ApiPath(code): ApiPath<DivisionCode>) -> ApiResult<Vec<DivisionView>> {
+async fn division_ancestors(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(code): ApiPath<DivisionCode>,
+) -> ApiResult<Vec<DivisionView>> {
     Ok(Json(s.app.division_ancestors(&a, &code).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/bodies", tag = "core", params(BodyQuery), responses((status = 200, body = Page<Body>)))]
-async fn list_bodies(State(s): State<WebState>, ApiActor(a): ApiActor, ApiQuery(q): ApiQuery<BodyQuery>) -> ApiResult<Page<Body>> {
+async fn list_bodies(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<BodyQuery>,
+) -> ApiResult<Page<Body>> {
     Ok(Json(s.app.list_bodies(&a, q).await?))
 }
 
 /// Create a body at a division of the caller's scope (administrators).
 #[utoipa::path(post, path = "/api/v1/bodies", tag = "core", request_body = NewBodyRequest,
     responses((status = 201, body = Body), (status = 403, body = Problem), (status = 422, body = Problem), (status = 409, body = Problem)))]
-async fn create_body(State(s): State<WebState>, ApiActor(a): ApiActor, ApiJson(req): ApiJson<NewBodyRequest>) -> Result<(StatusCode, Json<Body>), ApiError> {
+async fn create_body(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiJson(req): ApiJson<NewBodyRequest>,
+) -> Result<(StatusCode, Json<Body>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.app.add_body(&a, req).await?)))
 }
 
@@ -206,14 +231,22 @@ async fn get_body(State(s): State<WebState>, ApiActor(a): ApiActor, ApiPath(id):
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "core", params(UserQuery), responses((status = 200, body = Page<User>)))]
-async fn list_users(State(s): State<WebState>, ApiActor(a): ApiActor, ApiQuery(q): ApiQuery<UserQuery>) -> ApiResult<Page<User>> {
+async fn list_users(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<UserQuery>,
+) -> ApiResult<Page<User>> {
     Ok(Json(s.app.list_users(&a, q).await?))
 }
 
 /// Create a user in a body of the caller's scope (administrators).
 #[utoipa::path(post, path = "/api/v1/users", tag = "core", request_body = NewUserRequest,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 422, body = Problem), (status = 409, body = Problem)))]
-async fn create_user(State(s): State<WebState>, ApiActor(a): ApiActor, ApiJson(req): ApiJson<NewUserRequest>) -> Result<(StatusCode, Json<User>), ApiError> {
+async fn create_user(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiJson(req): ApiJson<NewUserRequest>,
+) -> Result<(StatusCode, Json<User>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.app.add_user(&a, req).await?)))
 }
 
@@ -238,28 +271,44 @@ async fn enable_user(State(s): State<WebState>, ApiActor(a): ApiActor, ApiPath(i
 
 /// The caller's own API tokens.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "core", params(PageRequest), responses((status = 200, body = Page<ApiToken>)))]
-async fn list_tokens(State(s): State<WebState>, ApiActor(a): ApiActor, ApiQuery(p): ApiQuery<PageRequest>) -> ApiResult<Page<ApiToken>> {
+async fn list_tokens(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(p): ApiQuery<PageRequest>,
+) -> ApiResult<Page<ApiToken>> {
     Ok(Json(s.app.list_tokens(&a, p).await?))
 }
 
 /// Create an API token acting as the caller; its secret is in this answer only.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "core", request_body = NewTokenRequest,
     responses((status = 201, body = CreatedToken), (status = 422, body = Problem)))]
-async fn create_token(State(s): State<WebState>, ApiActor(a): ApiActor, ApiJson(req): ApiJson<NewTokenRequest>) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+async fn create_token(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiJson(req): ApiJson<NewTokenRequest>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     Ok((StatusCode::CREATED, Json(s.app.create_token(&a, req).await?)))
 }
 
 /// Revoke a token: one's own, or (administrators) one of a user in scope.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "core", params(("id" = i64, Path)),
     responses((status = 200, body = ApiToken), (status = 404, body = Problem), (status = 409, body = Problem)))]
-async fn revoke_token(State(s): State<WebState>, ApiActor(a): ApiActor, ApiPath(id): ApiPath<i64>) -> ApiResult<ApiToken> {
+async fn revoke_token(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<ApiToken> {
     Ok(Json(s.app.revoke_token(&a, TokenId(id)).await?))
 }
 
 /// The audit log of the caller's scope, newest first (administrators).
 #[utoipa::path(get, path = "/api/v1/audit", tag = "core", params(PageRequest),
     responses((status = 200, body = Page<AuditRecord>), (status = 403, body = Problem)))]
-async fn list_audit(State(s): State<WebState>, ApiActor(a): ApiActor, ApiQuery(p): ApiQuery<PageRequest>) -> ApiResult<Page<AuditRecord>> {
+async fn list_audit(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(p): ApiQuery<PageRequest>,
+) -> ApiResult<Page<AuditRecord>> {
     Ok(Json(s.app.list_audit(&a, p).await?))
 }
 
@@ -284,7 +333,11 @@ pub struct WorkingDays {
 
 /// Count working days between two dates on the official calendar.
 #[utoipa::path(get, path = "/api/v1/calendar/working-days", tag = "core", params(BetweenQuery), responses((status = 200, body = WorkingDays)))]
-async fn working_days(State(s): State<WebState>, _caller: ApiActor, ApiQuery(q): ApiQuery<BetweenQuery>) -> Json<WorkingDays> {
+async fn working_days(
+    State(s): State<WebState>,
+    _caller: ApiActor,
+    ApiQuery(q): ApiQuery<BetweenQuery>,
+) -> Json<WorkingDays> {
     let n = s.app.calendar().working_days_between(q.from, q.to);
     Json(WorkingDays { from: q.from, to: q.to, working_days: n })
 }
@@ -309,7 +362,11 @@ pub struct Deadline {
 
 /// The day a period of working days ends.
 #[utoipa::path(get, path = "/api/v1/calendar/deadline", tag = "core", params(DeadlineQuery), responses((status = 200, body = Deadline)))]
-async fn deadline(State(s): State<WebState>, _caller: ApiActor, ApiQuery(q): ApiQuery<DeadlineQuery>) -> Result<Json<Deadline>, ApiError> {
+async fn deadline(
+    State(s): State<WebState>,
+    _caller: ApiActor,
+    ApiQuery(q): ApiQuery<DeadlineQuery>,
+) -> Result<Json<Deadline>, ApiError> {
     if q.days > 3650 {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "out_of_range", "days is at most 3650"));
     }

@@ -19,7 +19,9 @@ use grassroots_domain::page::PageRequest;
 use serde::Deserialize;
 
 use super::{Chrome, PageRoutes, error_page, pager, render};
-use crate::auth::{ClientAddress, CsrfForm, LOGIN_CSRF_COOKIE, PageSession, SESSION_COOKIE, removal, same_secret, session_cookie};
+use crate::auth::{
+    ClientAddress, CsrfForm, LOGIN_CSRF_COOKIE, PageSession, SESSION_COOKIE, removal, same_secret, session_cookie,
+};
 use crate::error::ApiError;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::state::WebState;
@@ -86,7 +88,11 @@ struct LoginQuery {
 async fn login_form(jar: CookieJar, Query(q): Query<LoginQuery>) -> Response {
     let lang = Lang::from_jar(&jar);
     let token = grassroots_app::core::auth::new_csrf_token();
-    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone())).http_only(true).same_site(SameSite::Strict).path("/login").build();
+    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/login")
+        .build();
     let page = LoginPage {
         c: Chrome::anonymous(lang, token),
         next: q.next.unwrap_or_else(|| "/".into()),
@@ -154,7 +160,11 @@ struct LangQuery {
 
 async fn switch_lang(jar: CookieJar, headers: axum::http::HeaderMap, Query(q): Query<LangQuery>) -> Response {
     let value = if q.to == "en" { "en" } else { "zh" };
-    let cookie = Cookie::build((LANG_COOKIE, value)).path("/").same_site(SameSite::Lax).max_age(time::Duration::days(365)).build();
+    let cookie = Cookie::build((LANG_COOKIE, value))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build();
     // Back to the page the switch was pressed on, if it was ours.
     let back = headers
         .get(axum::http::header::REFERER)
@@ -243,7 +253,12 @@ async fn divisions_root(State(s): State<WebState>, session: PageSession, Query(q
     division_page(s, session, None, q).await
 }
 
-async fn division(State(s): State<WebState>, session: PageSession, Path(code): Path<String>, Query(q): Query<ListQuery>) -> Response {
+async fn division(
+    State(s): State<WebState>,
+    session: PageSession,
+    Path(code): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Response {
     match DivisionCode::parse(&code) {
         Ok(code) => division_page(s, session, Some(code), q).await,
         Err(_) => error_page(session.lang, ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found")),
@@ -332,7 +347,11 @@ async fn bodies_page(s: &WebState, session: &PageSession, page: Option<u32>, err
         c: Chrome::of(session),
         error,
         total: list.total,
-        rows: list.items.iter().map(|b| (b.name.clone(), kind_label(lang, b.kind), b.division_code.to_string())).collect(),
+        rows: list
+            .items
+            .iter()
+            .map(|b| (b.name.clone(), kind_label(lang, b.kind), b.division_code.to_string()))
+            .collect(),
         kinds: BodyKind::ALL.iter().map(|k| (k.as_str(), kind_label(lang, *k))).collect(),
         pager: pager(lang, "/bodies", list.page, list.per_page, list.total),
     })
@@ -350,7 +369,8 @@ struct BodyForm {
 }
 
 /// The message a failed form shows above it, in the visitor's language.
-fn form_error(lang: Lang, e: grassroots_app::AppError) -> Result<String, Response> {
+/// Bad input and conflicts are shown above the form; anything else is an error page.
+fn form_error(lang: Lang, e: grassroots_app::AppError) -> Result<String, ApiError> {
     let e = ApiError::from(e);
     if matches!(e.code, "validation_failed" | "conflict") {
         let mut m = crate::i18n::error_message(lang, e.code).to_owned();
@@ -363,7 +383,7 @@ fn form_error(lang: Lang, e: grassroots_app::AppError) -> Result<String, Respons
         }
         Ok(m)
     } else {
-        Err(error_page(lang, e))
+        Err(e)
     }
 }
 
@@ -384,7 +404,7 @@ async fn create_body(State(s): State<WebState>, f: CsrfForm<BodyForm>) -> Respon
         Ok(()) => Redirect::to("/bodies").into_response(),
         Err(e) => match form_error(session.lang, e) {
             Ok(msg) => bodies_page(&s, &session, None, Some(msg)).await,
-            Err(page) => page,
+            Err(e) => error_page(session.lang, e),
         },
     }
 }
@@ -483,7 +503,7 @@ async fn create_user(State(s): State<WebState>, f: CsrfForm<UserForm>) -> Respon
         Ok(()) => Redirect::to("/users").into_response(),
         Err(e) => match form_error(session.lang, e) {
             Ok(msg) => users_page(&s, &session, None, Some(msg)).await,
-            Err(page) => page,
+            Err(e) => error_page(session.lang, e),
         },
     }
 }
@@ -493,7 +513,7 @@ async fn set_disabled(s: WebState, f: CsrfForm<Empty>, id: i64, disabled: bool) 
         Ok(_) => Redirect::to("/users").into_response(),
         Err(e) => match form_error(f.session.lang, e) {
             Ok(msg) => users_page(&s, &f.session, None, Some(msg)).await,
-            Err(page) => page,
+            Err(e) => error_page(f.session.lang, e),
         },
     }
 }
@@ -568,18 +588,21 @@ async fn create_token(State(s): State<WebState>, f: CsrfForm<TokenForm>) -> Resp
     let days = match form.expires_in_days.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => Ok(None),
         Some(d) => d.parse::<u32>().map(Some).map_err(|_| {
-            grassroots_domain::ValidationError::new("expires_in_days", "invalid_number", "days must be a whole number").into()
+            grassroots_domain::ValidationError::new("expires_in_days", "invalid_number", "days must be a whole number")
+                .into()
         }),
     };
     let result = match days {
-        Ok(expires_in_days) => s.app.create_token(&session.actor, NewTokenRequest { name: form.name, expires_in_days }).await,
+        Ok(expires_in_days) => {
+            s.app.create_token(&session.actor, NewTokenRequest { name: form.name, expires_in_days }).await
+        }
         Err(e) => Err(e),
     };
     match result {
         Ok(created) => tokens_page(&s, &session, Some(created.secret), None).await,
         Err(e) => match form_error(session.lang, e) {
             Ok(msg) => tokens_page(&s, &session, None, Some(msg)).await,
-            Err(page) => page,
+            Err(e) => error_page(session.lang, e),
         },
     }
 }
@@ -589,7 +612,7 @@ async fn revoke_token(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfFor
         Ok(_) => Redirect::to("/tokens").into_response(),
         Err(e) => match form_error(f.session.lang, e) {
             Ok(msg) => tokens_page(&s, &f.session, None, Some(msg)).await,
-            Err(page) => page,
+            Err(e) => error_page(f.session.lang, e),
         },
     }
 }
@@ -616,12 +639,16 @@ struct PasswordForm {
 
 async fn change_password(State(s): State<WebState>, f: CsrfForm<PasswordForm>) -> Response {
     let (session, form) = (f.session, f.form);
-    match s.app.change_password(&session.actor, &form.current_password, &form.new_password, Some(&session.secret)).await {
+    match s.app.change_password(&session.actor, &form.current_password, &form.new_password, Some(&session.secret)).await
+    {
         Ok(()) => render(&PasswordPage { c: Chrome::of(&session), error: None, done: true }),
         Err(e) => match form_error(session.lang, e) {
-            Ok(msg) => (StatusCode::UNPROCESSABLE_ENTITY, render(&PasswordPage { c: Chrome::of(&session), error: Some(msg), done: false }))
+            Ok(msg) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&PasswordPage { c: Chrome::of(&session), error: Some(msg), done: false }),
+            )
                 .into_response(),
-            Err(page) => page,
+            Err(e) => error_page(session.lang, e),
         },
     }
 }
@@ -652,7 +679,13 @@ async fn audit(State(s): State<WebState>, session: PageSession, Query(q): Query<
             .iter()
             .map(|r| {
                 let e = &r.entry;
-                (e.seq, display_local(&e.at), e.actor.clone(), e.action.clone(), format!("{} {}", e.object_type, e.object_id))
+                (
+                    e.seq,
+                    display_local(&e.at),
+                    e.actor.clone(),
+                    e.action.clone(),
+                    format!("{} {}", e.object_type, e.object_id),
+                )
             })
             .collect(),
         pager: pager(lang, "/audit", list.page, list.per_page, list.total),
