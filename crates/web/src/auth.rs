@@ -22,7 +22,7 @@ pub const CSRF_FIELD: &str = "csrf";
 
 /// Comparison whose time does not depend on where the strings differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    grassroots_app::core::auth::same_bytes(a.as_bytes(), b.as_bytes())
 }
 
 pub fn session_cookie(secret: String, secure: bool, max_age_hours: i64) -> Cookie<'static> {

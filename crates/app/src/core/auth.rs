@@ -1,7 +1,5 @@
 //! Password login with throttling, server-side sessions and password change.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use grassroots_domain::core::user::check_new_password;
 use grassroots_store::core::{sessions, throttle, users};
 use serde_json::json as j;
@@ -9,6 +7,7 @@ use sha2::{Digest, Sha256};
 use time::Duration;
 
 use super::audit::{self, Change};
+use super::password::{hash_password, verify_password};
 use super::{now, stored_in};
 use crate::{Actor, App, AppError, Result};
 
@@ -27,19 +26,9 @@ pub struct SessionInfo {
     pub csrf_token: String,
 }
 
-/// Argon2id with the crate's defaults (19 MiB, 2 passes), the OWASP baseline.
-pub fn hash_password(password: &str) -> Result<String> {
-    let mut bytes = [0u8; 16];
-    rand::fill(&mut bytes);
-    let salt = SaltString::encode_b64(&bytes).map_err(|e| AppError::Conflict(format!("cannot make a salt: {e}")))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Conflict(format!("cannot hash password: {e}")))
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+/// Comparison whose time does not depend on where the inputs differ.
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A random secret as hex, from the operating system's generator.
@@ -71,7 +60,7 @@ impl App {
         }
         let Some(user) = users::by_username(&mut c, &username).await? else {
             // Spend the same time as a real check so names cannot be told apart by timing.
-            let _ = verify_password(password, DUMMY_HASH);
+            let _ = verify_password(password, super::password::DUMMY_HASH).await;
             throttle::record(&mut c, &username, address, &now(), false).await?;
             return Err(AppError::BadCredentials);
         };
@@ -79,7 +68,7 @@ impl App {
         if let Some(until) = user.user.locked_until.as_deref().filter(|u| *u > now().as_str()) {
             return Err(AppError::AccountLocked(grassroots_domain::core::time::display_local(until)));
         }
-        if !verify_password(password, &user.password_hash) {
+        if !verify_password(password, &user.password_hash).await {
             let mut tx = self.store.begin().await?;
             throttle::record(&mut tx, &username, address, &now(), false).await?;
             let failures = throttle::failures_for_user(&mut tx, &username, &since).await?;
@@ -166,7 +155,7 @@ impl App {
         let mut c = self.store.conn().await?;
         let user = users::get(&mut c, user_id).await?.ok_or(AppError::NotFound)?;
         drop(c);
-        if !verify_password(current, &user.password_hash) {
+        if !verify_password(current, &user.password_hash).await {
             return Err(AppError::Validation(grassroots_domain::ValidationError::new(
                 "current_password",
                 "wrong_password",
@@ -174,7 +163,7 @@ impl App {
             )));
         }
         check_new_password(user.user.username.as_str(), new)?;
-        let hash = hash_password(new)?;
+        let hash = hash_password(new).await?;
         let mut tx = self.store.begin().await?;
         users::set_password(&mut tx, user_id, &hash).await?;
         let ended = sessions::delete_for_user(&mut tx, user_id, keep_secret.map(sha256_hex).as_deref()).await?;
@@ -212,23 +201,5 @@ fn logout_change(actor: &Actor) -> Change<'static> {
         county_code: actor.division_code.get(..6).map(str::to_owned),
         before: None,
         after: None,
-    }
-}
-
-/// An Argon2id hash of a random string, verified against when the user does not exist.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8k5tqFMnqN6ZJvJYbXm9YzJ7PZ0KQJ4WqJx6m3iR9Y0";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_verify_only_themselves() {
-        let h = hash_password("correct horse battery").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery", &h));
-        assert!(!verify_password("correct horse batterY", &h));
-        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
     }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bodies;
 pub mod calendar;
 pub mod divisions;
+pub mod password;
 pub mod tokens;
 pub mod users;
 

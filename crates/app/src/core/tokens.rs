@@ -86,8 +86,12 @@ impl App {
         if user.user.disabled_at.is_some() {
             return Ok(None);
         }
-        // Bookkeeping, not a decision: last use is kept on the token, not in the audit log.
-        tokens::touch(&mut c, token.id, &now()).await?;
+        // Bookkeeping, not a decision: last use is kept on the token, not in the audit log,
+        // and written at most once a minute so that reads stay reads.
+        let stale = stored_in(-time::Duration::minutes(1));
+        if token.last_used_at.as_deref().is_none_or(|t| t < stale.as_str()) {
+            tokens::touch(&mut c, token.id, &now()).await?;
+        }
         Ok(Some(Actor::from_user(&user, Some(token.id))))
     }
 

@@ -10,8 +10,8 @@ use grassroots_store::core::{bodies, sessions, users};
 use serde::Deserialize;
 
 use super::audit::{self, Change};
-use super::auth::hash_password;
 use super::now;
+use super::password::hash_password;
 use crate::{Actor, App, AppError, Result};
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -48,6 +48,8 @@ impl App {
         if let Err(e) = check_new_password(&req.username, &req.password) {
             errors.errors.extend(e.errors);
         }
+        // Hashed before the transaction: the write lock is not held while Argon2 works.
+        let hash = hash_password(&req.password).await?;
         let mut tx = self.store.begin().await?;
         let (body, path) = bodies::get(&mut tx, req.body_id).await?.ok_or_else(|| {
             ValidationError::new("body_id", "unknown_body", format!("there is no body {}", req.body_id))
@@ -65,7 +67,6 @@ impl App {
         }
         errors.into_result()?;
         let Some(username) = username else { return Err(AppError::NotFound) };
-        let hash = hash_password(&req.password)?;
         let id = users::insert(
             &mut tx,
             &users::NewUser {
