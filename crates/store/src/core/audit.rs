@@ -5,7 +5,7 @@ use grassroots_domain::core::audit::{AuditEntry, AuditRecord, chain_hash};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::under;
+use super::{Arg, page, under};
 use crate::Result;
 
 /// The fields of a record the caller provides; `seq` and the hashes are assigned here.
@@ -103,19 +103,8 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AuditRecord>, i64)> {
-    let cond = "(county_code IN (SELECT code FROM division WHERE path LIKE $1) OR ($2 = 1 AND county_code IS NULL))";
-    let sys = i64::from(include_system);
-    let total: i64 = sqlx::query_scalar(sql!("SELECT COUNT(*) FROM audit_log WHERE {cond}"))
-        .bind(under(scope_path))
-        .bind(sys)
-        .fetch_one(&mut *c)
-        .await?;
-    let rows = sqlx::query(sql!("SELECT {COLS} FROM audit_log WHERE {cond} ORDER BY seq DESC LIMIT $3 OFFSET $4"))
-        .bind(under(scope_path))
-        .bind(sys)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(c)
-        .await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+    let from = "FROM audit_log WHERE (county_code IN (SELECT code FROM division WHERE path LIKE $1) \
+        OR ($2 = 1 AND county_code IS NULL))";
+    let args = [Arg::Text(under(scope_path)), Arg::Int(i64::from(include_system))];
+    page(c, COLS, from, "seq DESC", &args, limit, offset, from_row).await
 }

@@ -5,7 +5,7 @@ use grassroots_domain::core::division::DivisionCode;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::under;
+use super::{Arg, contains, page, under};
 use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "b.id, b.county_code, b.division_code, b.kind, b.name, b.created_at";
@@ -80,32 +80,13 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Body>, i64)> {
-    let cond = "d.path LIKE $1 AND ($2 = '' OR b.division_code = $2) AND ($3 = '' OR b.kind = $3) \
-                AND ($4 = '' OR b.name LIKE $4)";
-    let division = f.division.as_ref().map(|d| d.as_str().to_owned()).unwrap_or_default();
-    let kind = f.kind.map(|k| k.as_str().to_owned()).unwrap_or_default();
-    let name = f
-        .name
-        .as_ref()
-        .filter(|n| !n.is_empty())
-        .map(|n| format!("%{}%", n.replace(['%', '_'], "")))
-        .unwrap_or_default();
-    let from = "FROM body b JOIN division d ON d.code = b.division_code";
-    let total: i64 = sqlx::query_scalar(sql!("SELECT COUNT(*) {from} WHERE {cond}"))
-        .bind(under(scope_path))
-        .bind(&division)
-        .bind(&kind)
-        .bind(&name)
-        .fetch_one(&mut *c)
-        .await?;
-    let rows = sqlx::query(sql!("SELECT {COLS} {from} WHERE {cond} ORDER BY b.division_code, b.id LIMIT $5 OFFSET $6"))
-        .bind(under(scope_path))
-        .bind(&division)
-        .bind(&kind)
-        .bind(&name)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(c)
-        .await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+    let from = "FROM body b JOIN division d ON d.code = b.division_code WHERE d.path LIKE $1 \
+        AND ($2 = '' OR b.division_code = $2) AND ($3 = '' OR b.kind = $3) AND ($4 = '' OR b.name LIKE $4)";
+    let args = [
+        Arg::Text(under(scope_path)),
+        Arg::Text(f.division.as_ref().map(|d| d.as_str().to_owned()).unwrap_or_default()),
+        Arg::Text(f.kind.map(|k| k.as_str().to_owned()).unwrap_or_default()),
+        Arg::Text(contains(f.name.as_ref())),
+    ];
+    page(c, COLS, from, "b.division_code, b.id", &args, limit, offset, from_row).await
 }

@@ -4,7 +4,7 @@ use grassroots_domain::core::division::{Division, DivisionCode};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::under;
+use super::{Arg, contains, page, under};
 use crate::{Result, parse_col};
 
 /// A stored division with its materialized path.
@@ -74,30 +74,15 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<StoredDivision>, i64)> {
-    let cond = "path LIKE $1 \
-        AND ($2 = '' OR parent_code = $2) \
-        AND ($3 = '' OR level = $3) \
-        AND ($4 = '' OR name LIKE $4)";
-    let parent = f.parent.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    let level = f.level.clone().unwrap_or_default();
-    let name = f.name.as_ref().filter(|n| !n.is_empty()).map(|n| format!("%{}%", escape_like(n))).unwrap_or_default();
-    let total: i64 = sqlx::query_scalar(sql!("SELECT COUNT(*) FROM division WHERE {cond}"))
-        .bind(under(scope_path))
-        .bind(&parent)
-        .bind(&level)
-        .bind(&name)
-        .fetch_one(&mut *c)
-        .await?;
-    let rows = sqlx::query(sql!("SELECT {COLS} FROM division WHERE {cond} ORDER BY code LIMIT $5 OFFSET $6"))
-        .bind(under(scope_path))
-        .bind(&parent)
-        .bind(&level)
-        .bind(&name)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(c)
-        .await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+    let from = "FROM division WHERE path LIKE $1 AND ($2 = '' OR parent_code = $2) \
+        AND ($3 = '' OR level = $3) AND ($4 = '' OR name LIKE $4)";
+    let args = [
+        Arg::Text(under(scope_path)),
+        Arg::Text(f.parent.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default()),
+        Arg::Text(f.level.clone().unwrap_or_default()),
+        Arg::Text(contains(f.name.as_ref())),
+    ];
+    page(c, COLS, from, "code", &args, limit, offset, from_row).await
 }
 
 /// The ancestors of a division, root first, from its path.
@@ -117,9 +102,4 @@ pub async fn count_children(c: &mut AnyConnection, code: &DivisionCode) -> Resul
         .bind(code.as_str())
         .fetch_one(c)
         .await?)
-}
-
-/// `%` and `_` typed by a user match themselves.
-fn escape_like(s: &str) -> String {
-    s.replace(['%', '_'], "")
 }

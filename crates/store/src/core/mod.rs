@@ -10,6 +10,56 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::Result;
+
+/// A value bound to a list query.
+pub(crate) enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// One page of a filtered list and the count of all rows that match. `from` holds the
+/// FROM and WHERE clauses with placeholders `$1..$n` for `args`; LIMIT and OFFSET follow.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn page<T>(
+    c: &mut AnyConnection,
+    select: &str,
+    from: &str,
+    order: &str,
+    args: &[Arg],
+    limit: i64,
+    offset: i64,
+    map: impl Fn(&AnyRow) -> Result<T>,
+) -> Result<(Vec<T>, i64)> {
+    let mut count = sqlx::query_scalar(sql!("SELECT COUNT(*) {from}"));
+    for a in args {
+        count = match a {
+            Arg::Text(s) => count.bind(s.clone()),
+            Arg::Int(i) => count.bind(*i),
+        };
+    }
+    let total: i64 = count.fetch_one(&mut *c).await?;
+    let n = args.len();
+    let mut rows = sqlx::query(sql!("SELECT {select} {from} ORDER BY {order} LIMIT ${} OFFSET ${}", n + 1, n + 2));
+    for a in args {
+        rows = match a {
+            Arg::Text(s) => rows.bind(s.clone()),
+            Arg::Int(i) => rows.bind(*i),
+        };
+    }
+    let rows = rows.bind(limit).bind(offset).fetch_all(c).await?;
+    Ok((rows.iter().map(map).collect::<Result<_>>()?, total))
+}
+
+/// A user's "contains" filter as a LIKE pattern, or empty for none; `%` and `_` typed by
+/// the user are dropped rather than matching anything.
+pub(crate) fn contains(s: Option<&String>) -> String {
+    s.filter(|n| !n.is_empty()).map(|n| format!("%{}%", n.replace(['%', '_'], ""))).unwrap_or_default()
+}
+
 /// `LIKE` pattern for a subtree: everything whose path starts with the scope's path.
 pub(crate) fn under(scope_path: &str) -> String {
     format!("{scope_path}%")

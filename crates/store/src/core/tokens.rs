@@ -4,6 +4,7 @@ use grassroots_domain::core::user::{ApiToken, TokenId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::{Arg, page};
 use crate::Result;
 
 const COLS: &str = "id, user_id, name, prefix, created_at, expires_at, revoked_at, last_used_at";
@@ -74,15 +75,8 @@ pub async fn list_for_user(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ApiToken>, i64)> {
-    let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM api_token WHERE user_id = $1").bind(user.0).fetch_one(&mut *c).await?;
-    let rows = sqlx::query(sql!("SELECT {COLS} FROM api_token WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"))
-        .bind(user.0)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(c)
-        .await?;
-    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+    let args = [Arg::Int(user.0)];
+    page(c, COLS, "FROM api_token WHERE user_id = $1", "id DESC", &args, limit, offset, from_row).await
 }
 
 pub async fn revoke(c: &mut AnyConnection, id: TokenId, now: &str) -> Result<()> {

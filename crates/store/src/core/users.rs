@@ -6,7 +6,7 @@ use grassroots_domain::core::user::{User, UserId, Username};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::under;
+use super::{Arg, contains, page, under};
 use crate::{Result, StoreError, parse_col};
 
 /// A user with what authentication and scope need.
@@ -20,9 +20,9 @@ pub struct StoredUser {
     pub scope_path: String,
 }
 
-const SELECT: &str = "SELECT u.id, u.county_code, u.username, u.display_name, u.role, u.body_id, u.created_at, \
-    u.disabled_at, u.locked_until, u.password_hash, b.division_code, d.path \
-    FROM app_user u JOIN body b ON b.id = u.body_id JOIN division d ON d.code = b.division_code";
+const SELECT_COLS: &str = "u.id, u.county_code, u.username, u.display_name, u.role, u.body_id, u.created_at, \
+    u.disabled_at, u.locked_until, u.password_hash, b.division_code, d.path";
+const JOINS: &str = "FROM app_user u JOIN body b ON b.id = u.body_id JOIN division d ON d.code = b.division_code";
 
 fn from_row(r: &AnyRow) -> Result<StoredUser> {
     let county: String = r.try_get("county_code")?;
@@ -75,12 +75,15 @@ pub async fn insert(c: &mut AnyConnection, u: &NewUser<'_>) -> Result<UserId> {
 }
 
 pub async fn get(c: &mut AnyConnection, id: UserId) -> Result<Option<StoredUser>> {
-    let row = sqlx::query(sql!("{SELECT} WHERE u.id = $1")).bind(id.0).fetch_optional(c).await?;
+    let row = sqlx::query(sql!("SELECT {SELECT_COLS} {JOINS} WHERE u.id = $1")).bind(id.0).fetch_optional(c).await?;
     row.as_ref().map(from_row).transpose()
 }
 
 pub async fn by_username(c: &mut AnyConnection, username: &str) -> Result<Option<StoredUser>> {
-    let row = sqlx::query(sql!("{SELECT} WHERE u.username = $1")).bind(username).fetch_optional(c).await?;
+    let row = sqlx::query(sql!("SELECT {SELECT_COLS} {JOINS} WHERE u.username = $1"))
+        .bind(username)
+        .fetch_optional(c)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -98,35 +101,16 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<User>, i64)> {
-    let cond = "d.path LIKE $1 AND ($2 = 0 OR u.body_id = $2) AND ($3 = '' OR u.role = $3) AND ($4 = '' OR u.username LIKE $4)";
-    let body = f.body_id.map(|b| b.0).unwrap_or(0);
-    let role = f.role.map(|r| r.as_str().to_owned()).unwrap_or_default();
-    let name = f
-        .username
-        .as_ref()
-        .filter(|n| !n.is_empty())
-        .map(|n| format!("%{}%", n.replace(['%', '_'], "")))
-        .unwrap_or_default();
-    let count_sql =
-        "SELECT COUNT(*) FROM app_user u JOIN body b ON b.id = u.body_id JOIN division d ON d.code = b.division_code";
-    let total: i64 = sqlx::query_scalar(sql!("{count_sql} WHERE {cond}"))
-        .bind(under(scope_path))
-        .bind(body)
-        .bind(&role)
-        .bind(&name)
-        .fetch_one(&mut *c)
-        .await?;
-    let rows = sqlx::query(sql!("{SELECT} WHERE {cond} ORDER BY u.username LIMIT $5 OFFSET $6"))
-        .bind(under(scope_path))
-        .bind(body)
-        .bind(&role)
-        .bind(&name)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(c)
-        .await?;
-    let users = rows.iter().map(|r| from_row(r).map(|s| s.user)).collect::<Result<_>>()?;
-    Ok((users, total))
+    let from = format!(
+        "{JOINS} WHERE d.path LIKE $1 AND ($2 = 0 OR u.body_id = $2) AND ($3 = '' OR u.role = $3) AND ($4 = '' OR u.username LIKE $4)"
+    );
+    let args = [
+        Arg::Text(under(scope_path)),
+        Arg::Int(f.body_id.map(|b| b.0).unwrap_or(0)),
+        Arg::Text(f.role.map(|r| r.as_str().to_owned()).unwrap_or_default()),
+        Arg::Text(contains(f.username.as_ref())),
+    ];
+    page(c, SELECT_COLS, &from, "u.username", &args, limit, offset, |r| from_row(r).map(|s| s.user)).await
 }
 
 pub async fn set_disabled(c: &mut AnyConnection, id: UserId, at: Option<&str>) -> Result<()> {
