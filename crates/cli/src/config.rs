@@ -14,6 +14,8 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     /// Mark cookies Secure (default true). Turn off only behind plain HTTP on a trusted network.
     pub secure_cookies: Option<bool>,
+    /// Take the client's address from X-Forwarded-For, as set by a trusted reverse proxy.
+    pub behind_proxy: Option<bool>,
     #[serde(default)]
     pub security: Security,
 }

@@ -270,19 +270,32 @@ async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: bool) -> Res
     let addr = listen_addr(args, file)?;
     let env_secure = std::env::var("GRASSROOTS_SECURE_COOKIES").ok().map(|v| v != "false" && v != "0");
     let secure = !args.insecure_cookies && env_secure.or(file.secure_cookies).unwrap_or(true);
+    let behind_proxy = std::env::var("GRASSROOTS_BEHIND_PROXY")
+        .ok()
+        .map(|v| v == "true" || v == "1")
+        .or(file.behind_proxy)
+        .unwrap_or(false);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, demo, "serving");
-    let pruner = app.clone();
+    // Every minute: pick up a calendar imported by `grassroots calendar import` while
+    // serving; every ten: drop expired sessions and old login attempts.
+    let keeper = app.clone();
     let housekeeping = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        for n in 0u64.. {
             tick.tick().await;
-            if let Err(e) = pruner.prune_sessions().await {
+            if let Err(e) = keeper.reload_calendar().await {
+                tracing::warn!(error = %e, "reloading the calendar failed");
+            }
+            if n % 10 == 0
+                && let Err(e) = keeper.prune_sessions().await
+            {
                 tracing::warn!(error = %e, "pruning sessions failed");
             }
         }
     });
-    let router = grassroots_web::router(app.clone(), secure);
+    let router =
+        grassroots_web::router(app.clone(), grassroots_web::WebOptions { secure_cookies: secure, behind_proxy });
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
@@ -364,9 +377,10 @@ async fn token(app: App, cmd: TokenCommand) -> Result<(), String> {
         TokenCommand::Create { username, name, expires_in_days } => {
             let system = Actor::system("token create");
             let u = app.find_user(&system, &username).await.map_err(explain)?;
-            // The token acts as the user, so it is created as the user.
-            let owner = app.actor_of(u.id).await.map_err(explain)?;
-            let t = app.create_token(&owner, NewTokenRequest { name, expires_in_days }).await.map_err(explain)?;
+            let t = app
+                .create_token_for(&system, u.id, NewTokenRequest { name, expires_in_days })
+                .await
+                .map_err(explain)?;
             println!("token {} for {username}:\n{}", t.token.id, t.secret);
         }
         TokenCommand::Revoke { id } => {

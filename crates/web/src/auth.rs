@@ -43,16 +43,23 @@ fn bearer(parts: &Parts) -> Option<&str> {
     parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
-/// The peer address of the connection, for login throttling; `unknown` when the server
-/// was not started with connection info (in-process tests).
+/// The client's address, for login throttling: the peer of the connection, or — behind a
+/// reverse proxy that the configuration trusts — the address the proxy appended last to
+/// `X-Forwarded-For`. `unknown` when neither is known (in-process tests).
 pub struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<WebState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
-        Ok(ClientAddress(addr.map(|a| a.0.ip().to_string()).unwrap_or_else(|| "unknown".into())))
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+        let forwarded = || {
+            let v = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back()?;
+            v.rsplit(',').next().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty())
+        };
+        let peer =
+            || parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|a| a.0.ip().to_string());
+        let addr = if state.behind_proxy { forwarded().or_else(peer) } else { peer() };
+        Ok(ClientAddress(addr.unwrap_or_else(|| "unknown".into())))
     }
 }
 

@@ -16,7 +16,6 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use grassroots_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -48,32 +47,24 @@ pub struct Route {
     pub surface: Surface,
 }
 
-/// Routes that answer without a login.
-const PUBLIC: &[(&str, &str)] = &[
-    ("GET", "/login"),
-    ("POST", "/login"),
-    ("GET", "/lang"),
-    ("POST", "/api/v1/session"),
-    ("GET", "/healthz"),
-    ("GET", "/metrics"),
-    ("GET", "/api/v1/openapi.json"),
-];
+/// API routes that answer without a login.
+const PUBLIC_API: &[(Method, &str)] = &[(Method::POST, "/api/v1/session")];
 
 struct Parts {
     router: Router<WebState>,
     openapi: utoipa::openapi::OpenApi,
-    pages: Vec<(Method, &'static str)>,
+    others: Vec<(Method, &'static str, Surface)>,
 }
 
 fn parts() -> Parts {
     let (api, openapi) = api::routes();
-    let pages = pages::core::routes(pages::PageRoutes::new());
-    let router = Router::new()
-        .merge(api)
-        .merge(pages.router)
-        .route("/healthz", get(ops::healthz))
-        .route("/metrics", get(ops::metrics));
-    Parts { router, openapi, pages: pages.table }
+    let doc = openapi.to_json().unwrap_or_else(|_| "{}".into());
+    let serve_doc = move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.clone()) };
+    let others = pages::core::routes(pages::PageRoutes::new())
+        .public(Method::GET, "/healthz", ops::healthz)
+        .public(Method::GET, "/metrics", ops::metrics)
+        .public(Method::GET, "/api/v1/openapi.json", serve_doc);
+    Parts { router: Router::new().merge(api).merge(others.router), openapi, others: others.table }
 }
 
 /// Every route the server answers, read from the same router it serves: the access
@@ -89,23 +80,16 @@ pub fn route_table() -> Vec<Route> {
             (Method::DELETE, item.delete.is_some()),
             (Method::PATCH, item.patch.is_some()),
         ];
-        for (m, present) in ops {
-            if present {
-                out.push(Route { method: m, path: path.clone(), surface: Surface::Api });
-            }
+        for (method, _) in ops.into_iter().filter(|(_, present)| *present) {
+            let public = PUBLIC_API.iter().any(|(m, p)| *m == method && p == path);
+            out.push(Route {
+                method,
+                path: path.clone(),
+                surface: if public { Surface::Public } else { Surface::Api },
+            });
         }
     }
-    for (m, path) in p.pages {
-        out.push(Route { method: m, path: path.to_owned(), surface: Surface::Page });
-    }
-    out.push(Route { method: Method::GET, path: "/healthz".into(), surface: Surface::Public });
-    out.push(Route { method: Method::GET, path: "/metrics".into(), surface: Surface::Public });
-    out.push(Route { method: Method::GET, path: "/api/v1/openapi.json".into(), surface: Surface::Public });
-    for r in &mut out {
-        if PUBLIC.iter().any(|(m, p)| r.method.as_str() == *m && r.path == *p) {
-            r.surface = Surface::Public;
-        }
-    }
+    out.extend(p.others.into_iter().map(|(method, path, surface)| Route { method, path: path.to_owned(), surface }));
     out
 }
 
@@ -115,15 +99,30 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 /// The whole HTTP application.
-pub fn router(app: App, secure_cookies: bool) -> Router {
-    let state = WebState { app, secure_cookies, metrics: Arc::default() };
-    let p = parts();
-    let doc = p.openapi.to_json().unwrap_or_else(|_| "{}".into());
-    p.router
-        .route(
-            "/api/v1/openapi.json",
-            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.clone()) }),
-        )
+/// How the server meets the network.
+#[derive(Debug, Clone, Copy)]
+pub struct WebOptions {
+    /// Mark cookies `Secure` (default true).
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` from a reverse proxy in front.
+    pub behind_proxy: bool,
+}
+
+impl Default for WebOptions {
+    fn default() -> Self {
+        Self { secure_cookies: true, behind_proxy: false }
+    }
+}
+
+pub fn router(app: App, options: WebOptions) -> Router {
+    let state = WebState {
+        app,
+        secure_cookies: options.secure_cookies,
+        behind_proxy: options.behind_proxy,
+        metrics: Arc::default(),
+    };
+    parts()
+        .router
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))

@@ -15,7 +15,8 @@ pub struct Change<'a> {
     pub action: &'a str,
     pub object_type: &'a str,
     pub object_id: String,
-    pub county_code: Option<String>,
+    /// Division of the object: who may read the record follows from it.
+    pub division_code: Option<String>,
     /// JSON of the object before, from [`json`].
     pub before: Option<String>,
     pub after: Option<String>,
@@ -26,12 +27,19 @@ pub fn json<T: Serialize>(v: &T) -> Option<String> {
     Some(serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"unserializable\":\"{e}\"}}")))
 }
 
+/// Appends the record and commits: the change and its trace land together or not at all.
+pub async fn commit(mut tx: grassroots_store::Tx, actor: &Actor, ch: Change<'_>) -> Result<()> {
+    record(&mut tx, actor, ch).await?;
+    tx.commit().await.map_err(grassroots_store::StoreError::from)?;
+    Ok(())
+}
+
 /// Appends the record inside the caller's transaction.
 pub async fn record(c: &mut Conn, actor: &Actor, ch: Change<'_>) -> Result<()> {
     store::append(
         c,
         store::NewEntry {
-            county_code: ch.county_code.as_deref(),
+            division_code: ch.division_code.as_deref(),
             at: &now(),
             actor: &actor.label(),
             action: ch.action,

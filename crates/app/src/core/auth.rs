@@ -1,6 +1,8 @@
 //! Password login with throttling, server-side sessions and password change.
 
+use grassroots_domain::ValidationError;
 use grassroots_domain::core::user::check_new_password;
+use grassroots_store::core::users::StoredUser;
 use grassroots_store::core::{sessions, throttle, users};
 use serde_json::json as j;
 use sha2::{Digest, Sha256};
@@ -48,50 +50,36 @@ pub(crate) fn sha256_hex(s: &str) -> String {
 }
 
 impl App {
-    /// Checks a password login from `address`. Failures are counted per account and per
-    /// address; an account with too many recent failures is locked for the window.
+    /// Checks a password login from `address`. Every attempt is first recorded as a failure
+    /// and counted with the others, so parallel guesses cannot slip past the limits: past
+    /// the per-address limit the address waits; past the per-account limit the name is
+    /// locked for the window — whether the account exists or not, so a lock tells nothing.
     pub async fn login(&self, username: &str, password: &str, address: &str) -> Result<NewSession> {
         let username = username.trim().to_ascii_lowercase();
         let window = Duration::minutes(self.settings.throttle_window_minutes);
         let since = stored_in(-window);
         let mut c = self.store.conn().await?;
-        if throttle::failures_from_address(&mut c, address, &since).await? >= self.settings.max_failures_per_address {
+        let attempt = throttle::record(&mut c, &username, address, &now(), false).await?;
+        if throttle::failures_from_address(&mut c, address, &since).await? > self.settings.max_failures_per_address {
             return Err(AppError::RateLimited);
         }
-        let Some(user) = users::by_username(&mut c, &username).await? else {
-            // Spend the same time as a real check so names cannot be told apart by timing.
+        let failures = throttle::failures_for_user(&mut c, &username, &since).await?;
+        let user = users::by_username(&mut c, &username).await?;
+        drop(c);
+        let locked_until = user.as_ref().and_then(|u| u.user.locked_until.clone()).filter(|u| *u > now());
+        if failures > self.settings.max_failures_per_account || locked_until.is_some() {
+            let until = locked_until.unwrap_or_else(|| stored_in(window));
+            return Err(AppError::AccountLocked(grassroots_domain::core::time::display_local(&until)));
+        }
+        let Some(user) = user else {
+            // Spend the time of a real check so that unknown names cannot be told by timing.
             let _ = verify_password(password, super::password::DUMMY_HASH).await;
-            throttle::record(&mut c, &username, address, &now(), false).await?;
             return Err(AppError::BadCredentials);
         };
-        drop(c);
-        if let Some(until) = user.user.locked_until.as_deref().filter(|u| *u > now().as_str()) {
-            return Err(AppError::AccountLocked(grassroots_domain::core::time::display_local(until)));
-        }
         if !verify_password(password, &user.password_hash).await {
-            let mut tx = self.store.begin().await?;
-            throttle::record(&mut tx, &username, address, &now(), false).await?;
-            let failures = throttle::failures_for_user(&mut tx, &username, &since).await?;
-            let locked = failures >= self.settings.max_failures_per_account;
-            if locked {
-                let until = stored_in(window);
-                users::set_locked_until(&mut tx, user.user.id, Some(&until)).await?;
-                let actor = Actor::from_user(&user, None);
-                audit::record(
-                    &mut tx,
-                    &actor,
-                    Change {
-                        action: "user.lock",
-                        object_type: "user",
-                        object_id: user.user.id.to_string(),
-                        county_code: Some(user.user.county_code.to_string()),
-                        before: None,
-                        after: audit::json(&j!({ "locked_until": until, "failures": failures, "address": address })),
-                    },
-                )
-                .await?;
+            if failures == self.settings.max_failures_per_account {
+                self.lock_account(&user, &stored_in(window), failures, address).await?;
             }
-            tx.commit().await.map_err(grassroots_store::StoreError::from)?;
             return Err(AppError::BadCredentials);
         }
         if user.user.disabled_at.is_some() {
@@ -100,28 +88,37 @@ impl App {
         let secret = random_hex(32);
         let csrf_token = random_hex(32);
         let actor = Actor::from_user(&user, None);
+        let expires = stored_in(Duration::hours(self.settings.session_hours));
         let mut tx = self.store.begin().await?;
-        throttle::record(&mut tx, &username, address, &now(), true).await?;
+        throttle::mark_succeeded(&mut tx, attempt).await?;
         if user.user.locked_until.is_some() {
             users::set_locked_until(&mut tx, user.user.id, None).await?;
         }
-        let expires = stored_in(Duration::hours(self.settings.session_hours));
         sessions::insert(&mut tx, &sha256_hex(&secret), user.user.id, &csrf_token, &now(), &expires).await?;
-        audit::record(
-            &mut tx,
-            &actor,
-            Change {
-                action: "session.login",
-                object_type: "user",
-                object_id: user.user.id.to_string(),
-                county_code: Some(user.user.county_code.to_string()),
-                before: None,
-                after: audit::json(&j!({ "address": address, "expires_at": expires })),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(grassroots_store::StoreError::from)?;
+        let change = Change {
+            action: "session.login",
+            object_type: "user",
+            object_id: user.user.id.to_string(),
+            division_code: Some(user.division_code.clone()),
+            before: None,
+            after: audit::json(&j!({ "address": address, "expires_at": expires })),
+        };
+        audit::commit(tx, &actor, change).await?;
         Ok(NewSession { secret, csrf_token, actor })
+    }
+
+    async fn lock_account(&self, user: &StoredUser, until: &str, failures: i64, address: &str) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        users::set_locked_until(&mut tx, user.user.id, Some(until)).await?;
+        let change = Change {
+            action: "user.lock",
+            object_type: "user",
+            object_id: user.user.id.to_string(),
+            division_code: Some(user.division_code.clone()),
+            before: None,
+            after: audit::json(&j!({ "locked_until": until, "failures": failures, "address": address })),
+        };
+        audit::commit(tx, &Actor::system("login throttling"), change).await
     }
 
     /// The session behind a cookie secret, if it is live and its user still enabled.
@@ -138,12 +135,20 @@ impl App {
     pub async fn logout(&self, actor: &Actor, secret: &str) -> Result<()> {
         let mut tx = self.store.begin().await?;
         sessions::delete(&mut tx, &sha256_hex(secret)).await?;
-        audit::record(&mut tx, actor, logout_change(actor)).await?;
-        tx.commit().await.map_err(grassroots_store::StoreError::from)?;
-        Ok(())
+        let change = Change {
+            action: "session.logout",
+            object_type: "user",
+            object_id: actor.user_id.map(|u| u.to_string()).unwrap_or_default(),
+            division_code: Some(actor.division_code.clone()).filter(|d| !d.is_empty()),
+            before: None,
+            after: None,
+        };
+        audit::commit(tx, actor, change).await
     }
 
-    /// Changes the actor's own password; every other session of the user ends.
+    /// Changes the actor's own password; every other session of the user ends. Only a
+    /// person in a session may: a token cannot. A wrong current password counts as a failed
+    /// login, so a stolen session cannot be used to guess it.
     pub async fn change_password(
         &self,
         actor: &Actor,
@@ -151,37 +156,35 @@ impl App {
         new: &str,
         keep_secret: Option<&str>,
     ) -> Result<()> {
-        let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+        let user_id = actor.user_id.filter(|_| actor.via_token.is_none()).ok_or(AppError::Forbidden)?;
         let mut c = self.store.conn().await?;
         let user = users::get(&mut c, user_id).await?.ok_or(AppError::NotFound)?;
-        drop(c);
-        if !verify_password(current, &user.password_hash).await {
-            return Err(AppError::Validation(grassroots_domain::ValidationError::new(
-                "current_password",
-                "wrong_password",
-                "the current password is wrong",
-            )));
+        let since = stored_in(-Duration::minutes(self.settings.throttle_window_minutes));
+        if throttle::failures_for_user(&mut c, user.user.username.as_str(), &since).await?
+            >= self.settings.max_failures_per_account
+        {
+            return Err(AppError::RateLimited);
         }
+        if !verify_password(current, &user.password_hash).await {
+            throttle::record(&mut c, user.user.username.as_str(), "password change", &now(), false).await?;
+            let wrong = ValidationError::new("current_password", "wrong_password", "the current password is wrong");
+            return Err(wrong.into());
+        }
+        drop(c);
         check_new_password(user.user.username.as_str(), new)?;
         let hash = hash_password(new).await?;
         let mut tx = self.store.begin().await?;
         users::set_password(&mut tx, user_id, &hash).await?;
         let ended = sessions::delete_for_user(&mut tx, user_id, keep_secret.map(sha256_hex).as_deref()).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
-                action: "user.password_change",
-                object_type: "user",
-                object_id: user_id.to_string(),
-                county_code: Some(user.user.county_code.to_string()),
-                before: None,
-                after: audit::json(&j!({ "other_sessions_ended": ended })),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(grassroots_store::StoreError::from)?;
-        Ok(())
+        let change = Change {
+            action: "user.password_change",
+            object_type: "user",
+            object_id: user_id.to_string(),
+            division_code: Some(user.division_code.clone()),
+            before: None,
+            after: audit::json(&j!({ "other_sessions_ended": ended })),
+        };
+        audit::commit(tx, actor, change).await
     }
 
     /// Removes expired sessions and old login attempts; run periodically by `serve`.
@@ -190,16 +193,5 @@ impl App {
         let n = sessions::delete_expired(&mut c, &now()).await?;
         throttle::prune(&mut c, &stored_in(-Duration::days(1))).await?;
         Ok(n)
-    }
-}
-
-fn logout_change(actor: &Actor) -> Change<'static> {
-    Change {
-        action: "session.logout",
-        object_type: "user",
-        object_id: actor.user_id.map(|u| u.to_string()).unwrap_or_default(),
-        county_code: actor.division_code.get(..6).map(str::to_owned),
-        before: None,
-        after: None,
     }
 }

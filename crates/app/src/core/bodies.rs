@@ -5,7 +5,6 @@ use grassroots_domain::core::body::{Body, BodyId, BodyKind};
 use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::core::role::Permission;
 use grassroots_domain::page::{Page, PageRequest};
-use grassroots_store::StoreError;
 use grassroots_store::core::{bodies, divisions};
 use serde::Deserialize;
 
@@ -62,20 +61,15 @@ impl App {
         }
         errors.into_result()?;
         let body = bodies::insert(&mut tx, &req.division_code, req.kind, name, &now()).await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
-                action: "body.create",
-                object_type: "body",
-                object_id: body.id.to_string(),
-                county_code: Some(body.county_code.to_string()),
-                before: None,
-                after: audit::json(&body),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let change = Change {
+            action: "body.create",
+            object_type: "body",
+            object_id: body.id.to_string(),
+            division_code: Some(body.division_code.to_string()),
+            before: None,
+            after: audit::json(&body),
+        };
+        audit::commit(tx, actor, change).await?;
         Ok(body)
     }
 

@@ -107,7 +107,7 @@ impl App {
                     action: "calendar.import",
                     object_type: "calendar",
                     object_id: "official".into(),
-                    county_code: None,
+                    division_code: None,
                     before: None,
                     after: audit::json(&changed),
                 },

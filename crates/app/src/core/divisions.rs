@@ -7,7 +7,6 @@ use grassroots_domain::ValidationError;
 use grassroots_domain::core::division::{Division, DivisionCode, Level, subtree_path};
 use grassroots_domain::core::role::Permission;
 use grassroots_domain::page::{Page, PageRequest};
-use grassroots_store::StoreError;
 use grassroots_store::core::divisions::{self, DivisionFilter, StoredDivision};
 use serde::{Deserialize, Serialize};
 use serde_json::json as j;
@@ -147,6 +146,7 @@ impl App {
         let mut summary = ImportSummary { rows: rows.len(), ..Default::default() };
         let mut inserted = Vec::new();
         let mut renamed = Vec::new();
+        let mut resolved = Vec::new();
         for (line, d) in &rows {
             if errors.errors.len() >= MAX_ERRORS {
                 break;
@@ -207,7 +207,14 @@ impl App {
                 paths.insert(cur.code.clone(), (path.clone(), cur.level));
                 parent = Some((path, cur.level));
             }
-            let Some((path, _)) = paths.get(&d.code).cloned() else { continue };
+            if let Some((path, _)) = paths.get(&d.code) {
+                resolved.push((*line, d, path.clone()));
+            }
+        }
+        // Parents before children, whatever the order of the file: the parent key is
+        // checked at once on both backends.
+        resolved.sort_by_key(|(_, _, path)| path.matches('/').count());
+        for (line, d, path) in resolved {
             match divisions::get(&mut tx, &d.code).await? {
                 None => {
                     divisions::insert(&mut tx, d, &path).await?;
@@ -233,22 +240,18 @@ impl App {
         errors.into_result()?;
         summary.inserted = inserted.len();
         summary.renamed = renamed.len();
-        if summary.inserted + summary.renamed > 0 {
-            audit::record(
-                &mut tx,
-                actor,
-                Change {
-                    action: "division.import",
-                    object_type: "division",
-                    object_id: "import".into(),
-                    county_code: None,
-                    before: None,
-                    after: audit::json(&j!({ "summary": summary, "inserted": inserted, "renamed": renamed })),
-                },
-            )
-            .await?;
+        if summary.inserted + summary.renamed == 0 {
+            return Ok(summary);
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        let change = Change {
+            action: "division.import",
+            object_type: "division",
+            object_id: "import".into(),
+            division_code: None,
+            before: None,
+            after: audit::json(&j!({ "summary": summary, "inserted": inserted, "renamed": renamed })),
+        };
+        audit::commit(tx, actor, change).await?;
         Ok(summary)
     }
 
@@ -262,7 +265,7 @@ impl App {
     /// Divisions of the actor's scope, filtered by parent, level and name.
     pub async fn list_divisions(&self, actor: &Actor, q: DivisionQuery) -> Result<Page<DivisionView>> {
         actor.require(Permission::ReadDirectory)?;
-        self.divisions_under(actor, &actor.scope_path.clone(), q).await
+        self.divisions_under(&actor.scope_path, q).await
     }
 
     /// The subtree of a division (itself included), within scope.
@@ -276,12 +279,11 @@ impl App {
         let d = divisions::get(&mut c, code).await?.ok_or(AppError::NotFound)?;
         drop(c);
         actor.may_act_on(&d.path, Permission::ReadDirectory)?;
-        self.divisions_under(actor, &d.path, q).await
+        self.divisions_under(&d.path, q).await
     }
 
-    async fn divisions_under(&self, actor: &Actor, path: &str, q: DivisionQuery) -> Result<Page<DivisionView>> {
-        // The narrower of the two paths: a caller never widens its own scope.
-        let path = if path.starts_with(&actor.scope_path) { path } else { actor.scope_path.as_str() };
+    /// Divisions under `path`, which the caller has checked is within scope.
+    async fn divisions_under(&self, path: &str, q: DivisionQuery) -> Result<Page<DivisionView>> {
         let page = PageRequest::from_parts(q.page, q.per_page);
         let filter = DivisionFilter { parent: q.parent, level: q.level.map(|l| l.as_str().to_owned()), name: q.q };
         let mut c = self.store.conn().await?;
@@ -303,11 +305,6 @@ impl App {
         let Ok(code) = DivisionCode::parse(&actor.division_code) else { return Ok(None) };
         let mut c = self.store.conn().await?;
         Ok(divisions::get(&mut c, &code).await?.map(Into::into))
-    }
-
-    pub async fn count_children(&self, code: &DivisionCode) -> Result<i64> {
-        let mut c = self.store.conn().await?;
-        Ok(divisions::count_children(&mut c, code).await?)
     }
 }
 

@@ -3,9 +3,8 @@
 
 use grassroots_domain::ValidationError;
 use grassroots_domain::core::role::Permission;
-use grassroots_domain::core::user::{ApiToken, TokenId};
+use grassroots_domain::core::user::{ApiToken, TokenId, UserId};
 use grassroots_domain::page::{Page, PageRequest};
-use grassroots_store::StoreError;
 use grassroots_store::core::{tokens, users};
 use serde::{Deserialize, Serialize};
 
@@ -33,9 +32,24 @@ pub struct CreatedToken {
 }
 
 impl App {
+    /// Creates a token acting as the caller. Only a person in a session may: a token that
+    /// could make tokens would outlive its own revocation.
     pub async fn create_token(&self, actor: &Actor, req: NewTokenRequest) -> Result<CreatedToken> {
         actor.require(Permission::OwnTokens)?;
-        let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+        let owner = actor.user_id.filter(|_| actor.via_token.is_none()).ok_or(AppError::Forbidden)?;
+        self.issue_token(actor, owner, req).await
+    }
+
+    /// Creates a token for a user of the caller's scope (administrators; the command line).
+    pub async fn create_token_for(&self, actor: &Actor, owner: UserId, req: NewTokenRequest) -> Result<CreatedToken> {
+        let mut c = self.store.conn().await?;
+        let user = users::get(&mut c, owner).await?.ok_or(AppError::NotFound)?;
+        drop(c);
+        actor.may_act_on(&user.scope_path, Permission::ManageUsers)?;
+        self.issue_token(actor, owner, req).await
+    }
+
+    async fn issue_token(&self, actor: &Actor, owner: UserId, req: NewTokenRequest) -> Result<CreatedToken> {
         let name = req.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(ValidationError::new("name", "invalid_name", "a token name has 1 to 100 characters").into());
@@ -46,32 +60,25 @@ impl App {
         let secret = format!("{TOKEN_PREFIX}{}", random_hex(24));
         let expires = req.expires_in_days.map(|d| stored_in(time::Duration::days(i64::from(d))));
         let mut tx = self.store.begin().await?;
-        let token = tokens::insert(
-            &mut tx,
-            &tokens::NewToken {
-                user_id,
-                name,
-                prefix: &secret[..TOKEN_PREFIX.len() + 6],
-                token_hash: &sha256_hex(&secret),
-                now: &now(),
-                expires_at: expires.as_deref(),
-            },
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
-                action: "token.create",
-                object_type: "api_token",
-                object_id: token.id.to_string(),
-                county_code: actor.division_code.get(..6).map(str::to_owned),
-                before: None,
-                after: audit::json(&token),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let user = users::get(&mut tx, owner).await?.ok_or(AppError::NotFound)?;
+        let new = tokens::NewToken {
+            user_id: owner,
+            name,
+            prefix: &secret[..TOKEN_PREFIX.len() + 6],
+            token_hash: &sha256_hex(&secret),
+            now: &now(),
+            expires_at: expires.as_deref(),
+        };
+        let token = tokens::insert(&mut tx, &new).await?;
+        let change = Change {
+            action: "token.create",
+            object_type: "api_token",
+            object_id: token.id.to_string(),
+            division_code: Some(user.division_code),
+            before: None,
+            after: audit::json(&token),
+        };
+        audit::commit(tx, actor, change).await?;
         Ok(CreatedToken { token, secret })
     }
 
@@ -87,10 +94,12 @@ impl App {
             return Ok(None);
         }
         // Bookkeeping, not a decision: last use is kept on the token, not in the audit log,
-        // and written at most once a minute so that reads stay reads.
+        // written at most once a minute so that reads stay reads, and never fails a request.
         let stale = stored_in(-time::Duration::minutes(1));
-        if token.last_used_at.as_deref().is_none_or(|t| t < stale.as_str()) {
-            tokens::touch(&mut c, token.id, &now()).await?;
+        if token.last_used_at.as_deref().is_none_or(|t| t < stale.as_str())
+            && let Err(e) = tokens::touch(&mut c, token.id, &now()).await
+        {
+            tracing::warn!(error = %e, token = %token.id, "cannot record token use");
         }
         Ok(Some(Actor::from_user(&user, Some(token.id))))
     }
@@ -107,6 +116,7 @@ impl App {
     /// to anyone else the token does not exist.
     pub async fn revoke_token(&self, actor: &Actor, id: TokenId) -> Result<ApiToken> {
         let mut tx = self.store.begin().await?;
+        tokens::lock(&mut tx, id).await?;
         let token = tokens::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         let owner = users::get(&mut tx, token.user_id).await?.ok_or(AppError::NotFound)?;
         if actor.user_id != Some(token.user_id) {
@@ -117,20 +127,15 @@ impl App {
         }
         tokens::revoke(&mut tx, id, &now()).await?;
         let after = tokens::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
-                action: "token.revoke",
-                object_type: "api_token",
-                object_id: id.to_string(),
-                county_code: Some(owner.user.county_code.to_string()),
-                before: audit::json(&token),
-                after: audit::json(&after),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let change = Change {
+            action: "token.revoke",
+            object_type: "api_token",
+            object_id: id.to_string(),
+            division_code: Some(owner.division_code),
+            before: audit::json(&token),
+            after: audit::json(&after),
+        };
+        audit::commit(tx, actor, change).await?;
         Ok(after)
     }
 }

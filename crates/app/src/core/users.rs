@@ -5,7 +5,6 @@ use grassroots_domain::core::body::BodyId;
 use grassroots_domain::core::role::{Permission, Role};
 use grassroots_domain::core::user::{User, UserId, Username, check_new_password};
 use grassroots_domain::page::{Page, PageRequest};
-use grassroots_store::StoreError;
 use grassroots_store::core::{bodies, sessions, users};
 use serde::Deserialize;
 
@@ -39,6 +38,8 @@ pub struct UserQuery {
 
 impl App {
     pub async fn add_user(&self, actor: &Actor, req: NewUserRequest) -> Result<User> {
+        // The role first: nobody else may make Argon2 work for them.
+        actor.require(Permission::ManageUsers)?;
         let mut errors = ValidationError::default();
         let username = Username::parse(&req.username).map_err(|e| errors.errors.extend(e.errors)).ok();
         let display_name = req.display_name.trim();
@@ -48,6 +49,7 @@ impl App {
         if let Err(e) = check_new_password(&req.username, &req.password) {
             errors.errors.extend(e.errors);
         }
+        std::mem::take(&mut errors).into_result()?;
         // Hashed before the transaction: the write lock is not held while Argon2 works.
         let hash = hash_password(&req.password).await?;
         let mut tx = self.store.begin().await?;
@@ -81,20 +83,15 @@ impl App {
         )
         .await?;
         let user = users::get(&mut tx, id).await?.ok_or(AppError::NotFound)?.user;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
-                action: "user.create",
-                object_type: "user",
-                object_id: id.to_string(),
-                county_code: Some(user.county_code.to_string()),
-                before: None,
-                after: audit::json(&user),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let change = Change {
+            action: "user.create",
+            object_type: "user",
+            object_id: id.to_string(),
+            division_code: Some(body.division_code.to_string()),
+            before: None,
+            after: audit::json(&user),
+        };
+        audit::commit(tx, actor, change).await?;
         Ok(user)
     }
 
@@ -133,6 +130,7 @@ impl App {
     /// Disables or re-enables a user; disabling ends its sessions at once.
     pub async fn set_user_disabled(&self, actor: &Actor, id: UserId, disabled: bool) -> Result<User> {
         let mut tx = self.store.begin().await?;
+        users::lock(&mut tx, id).await?;
         let before = users::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         actor.may_act_on(&before.scope_path, Permission::ManageUsers)?;
         if actor.user_id == Some(id) && disabled {
@@ -147,20 +145,15 @@ impl App {
             sessions::delete_for_user(&mut tx, id, None).await?;
         }
         let after = users::get(&mut tx, id).await?.ok_or(AppError::NotFound)?.user;
-        audit::record(
-            &mut tx,
-            actor,
-            Change {
-                action: if disabled { "user.disable" } else { "user.enable" },
-                object_type: "user",
-                object_id: id.to_string(),
-                county_code: Some(after.county_code.to_string()),
-                before: audit::json(&before.user),
-                after: audit::json(&after),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        let change = Change {
+            action: if disabled { "user.disable" } else { "user.enable" },
+            object_type: "user",
+            object_id: id.to_string(),
+            division_code: Some(before.division_code.clone()),
+            before: audit::json(&before.user),
+            after: audit::json(&after),
+        };
+        audit::commit(tx, actor, change).await?;
         Ok(after)
     }
 }

@@ -80,8 +80,28 @@ async fn cookie_callers_need_the_csrf_token_bearer_callers_do_not() {
     let token_client = Client { bearer: Some(secret.clone()), ..Client::new(&app) };
     let me = token_client.get("/api/v1/me").await.json();
     assert_eq!((me["username"].as_str(), me["via_token"].as_bool()), (Some("linhuan.officer"), Some(true)));
+    // A token cannot breed tokens that would outlive it, nor change the password.
     let r = token_client.json("POST", "/api/v1/tokens", &json!({"name": "second"})).await;
-    assert_eq!(r.status, StatusCode::CREATED, "no CSRF for bearer callers");
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = token_client
+        .json("PUT", "/api/v1/me/password", &json!({"current_password": PASSWORD, "new_password": "another long one"}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Bearer callers need no CSRF token.
+    let admin = Client::login(&app, "suixi.admin").await;
+    let admin_secret = admin.json("POST", "/api/v1/tokens", &json!({"name": "provisioning"})).await.json()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let admin_token = Client { bearer: Some(admin_secret), ..Client::new(&app) };
+    let r = admin_token
+        .json(
+            "POST",
+            "/api/v1/bodies",
+            &json!({"division_code": "340621104", "kind": "town_office", "name": "临涣镇经济发展办公室"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     // Listing never shows a secret.
     let list = c.get("/api/v1/tokens").await.text();
     assert!(!list.contains(&secret[4..]), "secret leaked: {list}");
@@ -111,6 +131,10 @@ async fn lists_are_paginated_and_filtered() {
     assert_eq!(towns["total"], 13);
     let found = c.get("/api/v1/divisions?q=%E4%B8%B4%E6%B6%A3").await.json();
     assert!(found["items"].as_array().unwrap().iter().all(|d| d["name"].as_str().unwrap().contains("临涣")));
+    // Wildcards typed by a user match themselves, on both backends.
+    assert_eq!(c.get("/api/v1/users?q=_").await.json()["total"], 0);
+    assert_eq!(c.get("/api/v1/users?q=%25").await.json()["total"], 0);
+    assert_eq!(c.get("/api/v1/users?q=linhuan.").await.json()["total"], 4);
     let capped = c.get("/api/v1/divisions?per_page=100000").await.json();
     assert_eq!(capped["per_page"], 200);
     let d = c.get("/api/v1/calendar/deadline?start=2025-09-30&days=1").await.json();
@@ -179,6 +203,15 @@ async fn the_login_page_works_in_both_languages() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/", "an off-site next is ignored");
+    for evil in ["/\t/evil.example/", "/\\evil.example", "http://evil.example/"] {
+        let r = with_cookie
+            .form(
+                "/login",
+                &[("username", "linhuan.officer"), ("password", PASSWORD), ("csrf", &token), ("next", evil)],
+            )
+            .await;
+        assert_eq!(r.location(), "/", "{evil:?}");
+    }
     let cookie = session_cookie(&r);
     let set = r
         .headers

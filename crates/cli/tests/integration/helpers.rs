@@ -169,7 +169,12 @@ impl Reply {
 
 impl Client {
     pub fn new(app: &App) -> Self {
-        Self { router: grassroots_web::router(app.clone(), true), cookie: None, csrf: None, bearer: None }
+        Self {
+            router: grassroots_web::router(app.clone(), grassroots_web::WebOptions::default()),
+            cookie: None,
+            csrf: None,
+            bearer: None,
+        }
     }
 
     pub async fn send(&self, method: &str, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Reply {

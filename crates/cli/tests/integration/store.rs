@@ -93,7 +93,8 @@ both_backends!(division_import_is_all_or_nothing, |db: TestDb| async move {
     assert!(app.import_divisions(&sys, inverted.as_bytes()).await.is_err());
     assert_eq!(division_count(&app).await, before);
 
-    let good = "code,name,level,parent_code\n340621901,新镇甲,town,340621\n340621901200,新村,village,340621901\n340621104,临涣镇（新名）,town,340621\n";
+    // Children may come before their parents.
+    let good = "code,name,level,parent_code\n340621901200,新村,village,340621901\n340621901,新镇甲,town,340621\n340621104,临涣镇（新名）,town,340621\n";
     let s = app.import_divisions(&sys, good.as_bytes()).await.unwrap();
     assert_eq!((s.inserted, s.renamed, s.unchanged), (2, 1, 0));
     assert_eq!(app.get_division(&sys, &code("340621104")).await.unwrap().division.name, "临涣镇（新名）");
@@ -133,6 +134,12 @@ both_backends!(login_throttling_and_sessions, |db: TestDb| async move {
     }
     // Locked now, even with the right password.
     assert!(matches!(app.login("shuangduiji.officer", PASSWORD, "10.0.0.3").await, Err(AppError::AccountLocked(_))));
+
+    // A name that does not exist locks the same way, so a lock reveals nothing.
+    for _ in 0..5 {
+        assert!(matches!(app.login("nobody.at.all", "x", "10.0.0.4").await, Err(AppError::BadCredentials)));
+    }
+    assert!(matches!(app.login("nobody.at.all", "x", "10.0.0.4").await, Err(AppError::AccountLocked(_))));
 
     for i in 0..20 {
         let _ = app.login(&format!("ghost{i}"), "x", "10.0.0.9").await;
@@ -237,4 +244,47 @@ both_backends!(working_day_calendar, |db: TestDb| async move {
     assert_eq!(app.import_calendar(&sys, good.as_bytes()).await.unwrap().changed, 1);
     assert!(!app.calendar().is_working_day(date!(2027 - 01 - 01)));
     assert_eq!(app.import_calendar(&sys, good.as_bytes()).await.unwrap().changed, 0);
+});
+
+both_backends!(parallel_guesses_cannot_pass_the_limit, |db: TestDb| async move {
+    let app = demo(&db).await;
+    let guesses = (0..16).map(|i| {
+        let app = app.clone();
+        tokio::spawn(async move { app.login("linhuan.inspector", &format!("guess {i}"), &format!("10.1.0.{i}")).await })
+    });
+    let mut checked = 0;
+    for g in guesses {
+        if matches!(g.await.unwrap(), Err(AppError::BadCredentials)) {
+            checked += 1;
+        }
+    }
+    assert!(checked <= 5, "{checked} passwords were checked in one window");
+});
+
+both_backends!(a_town_administrator_reads_only_its_town_in_the_audit_log, |db: TestDb| async move {
+    use grassroots_app::core::users::NewUserRequest;
+    let app = demo(&db).await;
+    let sys = Actor::system("test");
+    let town_gov = app
+        .list_bodies(
+            &sys,
+            grassroots_app::core::bodies::BodyQuery { q: Some("临涣镇人民政府".into()), ..Default::default() },
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    let req = NewUserRequest {
+        username: "linhuan.admin".into(),
+        display_name: "临涣镇管理员".into(),
+        role: grassroots_domain::core::role::Role::Admin,
+        body_id: town_gov,
+        password: PASSWORD.into(),
+    };
+    let admin = app.actor_of(app.add_user(&sys, req).await.unwrap().id).await.unwrap();
+    let log = app.list_audit(&admin, grassroots_domain::page::PageRequest { page: 1, per_page: 200 }).await.unwrap();
+    assert!(log.total > 0, "the town's own records are visible");
+    for r in &log.items {
+        assert!(r.entry.division_code.as_deref().unwrap_or("").starts_with("340621104"), "{:?}", r.entry);
+    }
 });

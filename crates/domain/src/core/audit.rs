@@ -12,8 +12,10 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub seq: i64,
-    /// County of the object, when it belongs to one.
+    /// County of the object, when it belongs to one: the log shards with the county.
     pub county_code: Option<String>,
+    /// Division of the object, which decides who may read the record.
+    pub division_code: Option<String>,
     /// Stored UTC instant.
     pub at: String,
     /// `user:<id>:<username>`, `token:<id>` via a user, or `system:<command>`.
@@ -41,10 +43,11 @@ pub struct AuditRecord {
 pub fn chain_hash(prev_hash: &str, e: &AuditEntry) -> String {
     let mut h = Sha256::new();
     let seq = e.seq.to_string();
-    let fields: [Option<&str>; 10] = [
+    let fields: [Option<&str>; 11] = [
         Some(prev_hash),
         Some(&seq),
         e.county_code.as_deref(),
+        e.division_code.as_deref(),
         Some(&e.at),
         Some(&e.actor),
         Some(&e.action),
@@ -151,6 +154,7 @@ mod tests {
                 let entry = AuditEntry {
                     seq,
                     county_code: Some("340621".into()),
+                    division_code: Some("340621104".into()),
                     at: format!("2026-11-26T08:00:{seq:02}.000000Z"),
                     actor: "system:test".into(),
                     action: "thing.create".into(),

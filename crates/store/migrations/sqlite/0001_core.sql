@@ -87,7 +87,8 @@ VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000'
 
 CREATE TABLE audit_log (
     seq         INTEGER PRIMARY KEY,
-    county_code TEXT,
+    county_code   TEXT,
+    division_code TEXT,
     at          TEXT NOT NULL,
     actor       TEXT NOT NULL,
     action      TEXT NOT NULL,
@@ -99,6 +100,7 @@ CREATE TABLE audit_log (
     hash        TEXT NOT NULL
 );
 CREATE INDEX audit_log_object_idx ON audit_log (object_type, object_id);
+CREATE INDEX audit_log_division_idx ON audit_log (division_code);
 
 -- The log is append-only for the application; the chain catches anyone who goes around this.
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log

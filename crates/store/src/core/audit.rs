@@ -10,7 +10,8 @@ use crate::Result;
 
 /// The fields of a record the caller provides; `seq` and the hashes are assigned here.
 pub struct NewEntry<'a> {
-    pub county_code: Option<&'a str>,
+    /// Division of the object; its county is derived from it.
+    pub division_code: Option<&'a str>,
     pub at: &'a str,
     pub actor: &'a str,
     pub action: &'a str,
@@ -27,7 +28,8 @@ pub async fn append(c: &mut AnyConnection, n: NewEntry<'_>) -> Result<AuditRecor
     let prev_hash: String = head.try_get("hash")?;
     let entry = AuditEntry {
         seq,
-        county_code: n.county_code.map(str::to_owned),
+        county_code: n.division_code.and_then(|d| d.get(..6)).map(str::to_owned),
+        division_code: n.division_code.map(str::to_owned),
         at: n.at.to_owned(),
         actor: n.actor.to_owned(),
         action: n.action.to_owned(),
@@ -38,11 +40,12 @@ pub async fn append(c: &mut AnyConnection, n: NewEntry<'_>) -> Result<AuditRecor
     };
     let hash = chain_hash(&prev_hash, &entry);
     sqlx::query(
-        "INSERT INTO audit_log (seq, county_code, at, actor, action, object_type, object_id, before_json, after_json, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO audit_log (seq, county_code, division_code, at, actor, action, object_type, object_id, \
+         before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(seq)
     .bind(&entry.county_code)
+    .bind(&entry.division_code)
     .bind(&entry.at)
     .bind(&entry.actor)
     .bind(&entry.action)
@@ -58,14 +61,14 @@ pub async fn append(c: &mut AnyConnection, n: NewEntry<'_>) -> Result<AuditRecor
     Ok(AuditRecord { entry, prev_hash, hash })
 }
 
-const COLS: &str =
-    "seq, county_code, at, actor, action, object_type, object_id, before_json, after_json, prev_hash, hash";
+const COLS: &str = "seq, county_code, division_code, at, actor, action, object_type, object_id, before_json, after_json, prev_hash, hash";
 
 fn from_row(r: &AnyRow) -> Result<AuditRecord> {
     Ok(AuditRecord {
         entry: AuditEntry {
             seq: r.try_get("seq")?,
             county_code: r.try_get("county_code")?,
+            division_code: r.try_get("division_code")?,
             at: r.try_get("at")?,
             actor: r.try_get("actor")?,
             action: r.try_get("action")?,
@@ -94,8 +97,8 @@ pub async fn batch(c: &mut AnyConnection, after: i64, limit: i64) -> Result<Vec<
     rows.iter().map(from_row).collect()
 }
 
-/// Newest first, within the county codes under `scope_path`; records with no county
-/// (system-wide changes) only when `include_system`.
+/// Newest first, about objects under `scope_path`; records with no division (system-wide
+/// changes) only when `include_system`.
 pub async fn list(
     c: &mut AnyConnection,
     scope_path: &str,
@@ -103,8 +106,8 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<AuditRecord>, i64)> {
-    let from = "FROM audit_log WHERE (county_code IN (SELECT code FROM division WHERE path LIKE $1) \
-        OR ($2 = 1 AND county_code IS NULL))";
+    let from = "FROM audit_log WHERE (division_code IN (SELECT code FROM division WHERE path LIKE $1) \
+        OR ($2 = 1 AND division_code IS NULL))";
     let args = [Arg::Text(under(scope_path)), Arg::Int(i64::from(include_system))];
     page(c, COLS, from, "seq DESC", &args, limit, offset, from_row).await
 }

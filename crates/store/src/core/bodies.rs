@@ -81,7 +81,7 @@ pub async fn list(
     offset: i64,
 ) -> Result<(Vec<Body>, i64)> {
     let from = "FROM body b JOIN division d ON d.code = b.division_code WHERE d.path LIKE $1 \
-        AND ($2 = '' OR b.division_code = $2) AND ($3 = '' OR b.kind = $3) AND ($4 = '' OR b.name LIKE $4)";
+        AND ($2 = '' OR b.division_code = $2) AND ($3 = '' OR b.kind = $3) AND ($4 = '' OR b.name LIKE $4 ESCAPE '\\')";
     let args = [
         Arg::Text(under(scope_path)),
         Arg::Text(f.division.as_ref().map(|d| d.as_str().to_owned()).unwrap_or_default()),

@@ -75,7 +75,7 @@ pub async fn list(
     offset: i64,
 ) -> Result<(Vec<StoredDivision>, i64)> {
     let from = "FROM division WHERE path LIKE $1 AND ($2 = '' OR parent_code = $2) \
-        AND ($3 = '' OR level = $3) AND ($4 = '' OR name LIKE $4)";
+        AND ($3 = '' OR level = $3) AND ($4 = '' OR name LIKE $4 ESCAPE '\\')";
     let args = [
         Arg::Text(under(scope_path)),
         Arg::Text(f.parent.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default()),
@@ -85,21 +85,18 @@ pub async fn list(
     page(c, COLS, from, "code", &args, limit, offset, from_row).await
 }
 
-/// The ancestors of a division, root first, from its path.
+/// The ancestors of a division, root first, read from its path in one query.
 pub async fn ancestors(c: &mut AnyConnection, path: &str) -> Result<Vec<StoredDivision>> {
-    let mut out = Vec::new();
     let codes: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    for code in codes.iter().take(codes.len().saturating_sub(1)) {
-        let row =
-            sqlx::query(sql!("SELECT {COLS} FROM division WHERE code = $1")).bind(*code).fetch_one(&mut *c).await?;
-        out.push(from_row(&row)?);
+    let Some((_, above)) = codes.split_last() else { return Ok(vec![]) };
+    if above.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(out)
-}
-
-pub async fn count_children(c: &mut AnyConnection, code: &DivisionCode) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM division WHERE parent_code = $1")
-        .bind(code.as_str())
-        .fetch_one(c)
-        .await?)
+    let marks: Vec<String> = (1..=above.len()).map(|i| format!("${i}")).collect();
+    let mut q =
+        sqlx::query(sql!("SELECT {COLS} FROM division WHERE code IN ({}) ORDER BY length(path)", marks.join(", ")));
+    for code in above {
+        q = q.bind(*code);
+    }
+    q.fetch_all(c).await?.iter().map(from_row).collect()
 }

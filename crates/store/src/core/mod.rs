@@ -54,10 +54,12 @@ pub(crate) async fn page<T>(
     Ok((rows.iter().map(map).collect::<Result<_>>()?, total))
 }
 
-/// A user's "contains" filter as a LIKE pattern, or empty for none; `%` and `_` typed by
-/// the user are dropped rather than matching anything.
+/// A user's "contains" filter as a LIKE pattern (used with `ESCAPE '\'`, which both
+/// backends read alike), or empty for none; `%`, `_` and `\` typed by the user match
+/// themselves.
 pub(crate) fn contains(s: Option<&String>) -> String {
-    s.filter(|n| !n.is_empty()).map(|n| format!("%{}%", n.replace(['%', '_'], ""))).unwrap_or_default()
+    let escape = |n: &str| n.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    s.filter(|n| !n.is_empty()).map(|n| format!("%{}%", escape(n))).unwrap_or_default()
 }
 
 /// `LIKE` pattern for a subtree: everything whose path starts with the scope's path.

@@ -4,14 +4,22 @@ use sqlx::AnyConnection;
 
 use crate::Result;
 
-pub async fn record(c: &mut AnyConnection, username: &str, address: &str, at: &str, succeeded: bool) -> Result<()> {
-    sqlx::query("INSERT INTO login_attempt (username, address, at, succeeded) VALUES ($1, $2, $3, $4)")
-        .bind(username)
-        .bind(address)
-        .bind(at)
-        .bind(i64::from(succeeded))
-        .execute(c)
-        .await?;
+/// Records an attempt and returns its id.
+pub async fn record(c: &mut AnyConnection, username: &str, address: &str, at: &str, succeeded: bool) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO login_attempt (username, address, at, succeeded) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(username)
+    .bind(address)
+    .bind(at)
+    .bind(i64::from(succeeded))
+    .fetch_one(c)
+    .await?)
+}
+
+/// An attempt recorded as failed before the check turned out to succeed.
+pub async fn mark_succeeded(c: &mut AnyConnection, id: i64) -> Result<()> {
+    sqlx::query("UPDATE login_attempt SET succeeded = 1 WHERE id = $1").bind(id).execute(c).await?;
     Ok(())
 }
 

@@ -87,3 +87,10 @@ pub async fn revoke(c: &mut AnyConnection, id: TokenId, now: &str) -> Result<()>
         .await?;
     Ok(())
 }
+
+/// Holds the row until the transaction ends, so that a read-check-write cannot race
+/// another writer (PostgreSQL locks the row; SQLite already holds the database lock).
+pub async fn lock(c: &mut AnyConnection, id: TokenId) -> Result<()> {
+    sqlx::query("UPDATE api_token SET id = id WHERE id = $1").bind(id.0).execute(c).await?;
+    Ok(())
+}

@@ -102,7 +102,7 @@ pub async fn list(
     offset: i64,
 ) -> Result<(Vec<User>, i64)> {
     let from = format!(
-        "{JOINS} WHERE d.path LIKE $1 AND ($2 = 0 OR u.body_id = $2) AND ($3 = '' OR u.role = $3) AND ($4 = '' OR u.username LIKE $4)"
+        "{JOINS} WHERE d.path LIKE $1 AND ($2 = 0 OR u.body_id = $2) AND ($3 = '' OR u.role = $3) AND ($4 = '' OR u.username LIKE $4 ESCAPE '\\')"
     );
     let args = [
         Arg::Text(under(scope_path)),
@@ -129,5 +129,12 @@ pub async fn set_password(c: &mut AnyConnection, id: UserId, hash: &str) -> Resu
 
 pub async fn set_locked_until(c: &mut AnyConnection, id: UserId, until: Option<&str>) -> Result<()> {
     sqlx::query("UPDATE app_user SET locked_until = $1 WHERE id = $2").bind(until).bind(id.0).execute(c).await?;
+    Ok(())
+}
+
+/// Holds the row until the transaction ends, so that a read-check-write cannot race
+/// another writer (PostgreSQL locks the row; SQLite already holds the database lock).
+pub async fn lock(c: &mut AnyConnection, id: UserId) -> Result<()> {
+    sqlx::query("UPDATE app_user SET id = id WHERE id = $1").bind(id.0).execute(c).await?;
     Ok(())
 }

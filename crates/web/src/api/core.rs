@@ -171,7 +171,6 @@ async fn division_children(
     ApiPath(code): ApiPath<DivisionCode>,
     ApiQuery(p): ApiQuery<PageRequest>,
 ) -> ApiResult<Page<DivisionView>> {
-    s.app.get_division(&a, &code).await?;
     let q = DivisionQuery {
         parent: Some(code.clone()),
         page: Some(p.page),

@@ -27,10 +27,10 @@ use crate::i18n::{LANG_COOKIE, Lang};
 use crate::state::WebState;
 
 pub fn routes(r: PageRoutes) -> PageRoutes {
-    r.route(Method::GET, "/login", login_form)
-        .route(Method::POST, "/login", login)
+    r.public(Method::GET, "/login", login_form)
+        .public(Method::POST, "/login", login)
+        .public(Method::GET, "/lang", switch_lang)
         .route(Method::POST, "/logout", logout)
-        .route(Method::GET, "/lang", switch_lang)
         .route(Method::GET, "/", home)
         .route(Method::GET, "/divisions", divisions_root)
         .route(Method::GET, "/divisions/{code}", division)
@@ -62,9 +62,11 @@ fn kind_label(lang: Lang, k: BodyKind) -> &'static str {
     }
 }
 
-/// Only paths of this site may be a redirect target after login.
+/// Only paths of this site may be a redirect target after login. Browsers drop tabs and
+/// newlines from URLs and read a backslash as a slash, so `/<tab>/evil.example` would leave.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+    let plain = next.chars().all(|c| !c.is_control() && !c.is_whitespace() && c != '\\');
+    if plain && next.starts_with('/') && !next.starts_with("//") { next } else { "/" }
 }
 
 // ---- login ----
@@ -85,13 +87,14 @@ struct LoginQuery {
     expired: Option<u8>,
 }
 
-async fn login_form(jar: CookieJar, Query(q): Query<LoginQuery>) -> Response {
+async fn login_form(State(s): State<WebState>, jar: CookieJar, Query(q): Query<LoginQuery>) -> Response {
     let lang = Lang::from_jar(&jar);
     let token = grassroots_app::core::auth::new_csrf_token();
     let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
         .http_only(true)
+        .secure(s.secure_cookies)
         .same_site(SameSite::Strict)
-        .path("/login")
+        .path("/")
         .build();
     let page = LoginPage {
         c: Chrome::anonymous(lang, token),

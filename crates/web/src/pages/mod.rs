@@ -9,6 +9,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{MethodRouter, on};
 
+use crate::Surface;
 use crate::auth::PageSession;
 use crate::error::ApiError;
 use crate::i18n::{Lang, error_message};
@@ -82,10 +83,10 @@ pub fn pager(lang: Lang, base: &str, page: u32, per_page: u32, total: i64) -> St
     out
 }
 
-/// Page routes, recorded as they are added so tests can enumerate every one of them.
+/// Routes outside the API, recorded as they are added so tests can enumerate every one.
 pub struct PageRoutes {
     pub router: axum::Router<WebState>,
-    pub table: Vec<(Method, &'static str)>,
+    pub table: Vec<(Method, &'static str, Surface)>,
 }
 
 impl PageRoutes {
@@ -93,15 +94,27 @@ impl PageRoutes {
         Self { router: axum::Router::new(), table: Vec::new() }
     }
 
-    pub fn route<H, T>(mut self, method: Method, path: &'static str, handler: H) -> Self
-    where
-        H: Handler<T, WebState>,
-        T: 'static,
-    {
+    /// A page for logged-in users.
+    pub fn route<H: Handler<T, WebState>, T: 'static>(self, method: Method, path: &'static str, handler: H) -> Self {
+        self.add(method, path, handler, Surface::Page)
+    }
+
+    /// A route anyone may use: login, health, metrics.
+    pub fn public<H: Handler<T, WebState>, T: 'static>(self, method: Method, path: &'static str, handler: H) -> Self {
+        self.add(method, path, handler, Surface::Public)
+    }
+
+    fn add<H: Handler<T, WebState>, T: 'static>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        handler: H,
+        surface: Surface,
+    ) -> Self {
         let filter = axum::routing::MethodFilter::try_from(method.clone()).unwrap_or(axum::routing::MethodFilter::GET);
         let mr: MethodRouter<WebState> = on(filter, handler);
         self.router = self.router.route(path, mr);
-        self.table.push((method, path));
+        self.table.push((method, path, surface));
         self
     }
 }
