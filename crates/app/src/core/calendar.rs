@@ -4,7 +4,6 @@
 use grassroots_domain::ValidationError;
 use grassroots_domain::core::calendar::{CalendarDay, WorkingCalendar};
 use grassroots_domain::core::role::Permission;
-use grassroots_store::StoreError;
 use grassroots_store::core::calendar as store;
 use serde::Serialize;
 use serde_json::json as j;
@@ -99,22 +98,18 @@ impl App {
             }
         }
         let summary = CalendarImport { rows: days.len(), changed: changed.len() };
-        if !changed.is_empty() {
-            audit::record(
-                &mut tx,
-                actor,
-                Change {
-                    action: "calendar.import",
-                    object_type: "calendar",
-                    object_id: "official".into(),
-                    division_code: None,
-                    before: None,
-                    after: audit::json(&changed),
-                },
-            )
-            .await?;
+        if changed.is_empty() {
+            return Ok(summary);
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        let change = Change {
+            action: "calendar.import",
+            object_type: "calendar",
+            object_id: "official".into(),
+            division_code: None,
+            before: None,
+            after: audit::json(&changed),
+        };
+        audit::commit(tx, actor, change).await?;
         self.reload_calendar().await?;
         Ok(summary)
     }
