@@ -173,6 +173,47 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
     }
 }
 
+/// One wrong field as a page shows it: Chinese pages say it in Chinese where the code is
+/// known, and fall back to the use case's own words.
+pub fn field_error(lang: Lang, e: &grassroots_domain::FieldError) -> String {
+    let zh = match e.code.as_str() {
+        "invalid_username" => "用户名须为 3–64 个字母、数字或“.”“_”“-”",
+        "password_too_short" => "密码至少 10 个字符",
+        "password_is_username" => "密码不能与用户名相同",
+        "wrong_password" => "当前密码不正确",
+        "invalid_display_name" => "姓名须为 1–100 个字符",
+        "invalid_name" => "名称须为 1–100 个字符",
+        "role_does_not_fit_body" => "该角色不能属于这类机构",
+        "kind_does_not_fit_level" => "该类机构不能设在这一级区划",
+        "unknown_body" => "没有这个机构",
+        "unknown_division" => "没有这个行政区划",
+        "invalid_division_code" => "区划代码须为 6、9 或 12 位数字",
+        "invalid_body_kind" | "invalid_role" => "取值无效",
+        "out_of_range" | "invalid_number" => "数值超出范围",
+        _ => "",
+    };
+    match lang {
+        Lang::Zh if !zh.is_empty() => format!("{}：{zh}。", field_label(&e.location)),
+        _ => format!("{}: {}.", e.location, e.message),
+    }
+}
+
+fn field_label(location: &str) -> &str {
+    match location {
+        "username" => "用户名",
+        "password" | "new_password" => "密码",
+        "current_password" => "当前密码",
+        "display_name" => "姓名",
+        "name" => "名称",
+        "role" => "角色",
+        "body_id" => "所属机构",
+        "kind" => "类型",
+        "division_code" => "所在区划",
+        "expires_in_days" => "有效天数",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -247,3 +247,37 @@ async fn health_and_metrics() {
     assert!(m.contains("grassroots_http_requests_total{class=\"2xx\"}"), "{m}");
     assert!(m.contains("grassroots_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
 }
+
+#[tokio::test]
+async fn forms_say_what_is_wrong_in_the_visitors_language() {
+    let db = TestDb::sqlite();
+    let app = demo(&db).await;
+    let admin = Client::login(&app, "suixi.admin").await;
+    let csrf = admin.csrf.clone().unwrap();
+    let page = admin.without_csrf();
+    let body = admin.get("/api/v1/bodies?q=临涣镇党政办公室").await.json()["items"][0]["id"].to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("username", "x"),
+        ("display_name", "某人"),
+        ("role", "town_officer"),
+        ("body_id", &body),
+        ("password", "short"),
+    ];
+    let html = page.form("/users", &form).await.text();
+    assert!(html.contains("密码至少 10 个字符") && html.contains("用户名须为"), "{html}");
+    let english = Client { cookie: Some(format!("{}; gr_lang=en", admin.cookie.clone().unwrap())), ..page.clone() };
+    let html = english.form("/users", &form).await.text();
+    assert!(html.contains("password: a password has at least 10 characters"), "{html}");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("username", "linhuan.clerk"),
+        ("display_name", "文书"),
+        ("role", "town_officer"),
+        ("body_id", &body),
+        ("password", "long enough pw"),
+    ];
+    let r = page.form("/users", &form).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/users".to_owned()));
+    assert!(page.get("/users").await.text().contains("linhuan.clerk"));
+}

@@ -59,7 +59,8 @@ struct ErrorPage {
 pub fn error_page(lang: Lang, e: ApiError) -> Response {
     let mut message = error_message(lang, e.code).to_owned();
     for fe in &e.errors {
-        message.push_str(&format!(" {}: {}.", fe.location, fe.message));
+        message.push(' ');
+        message.push_str(&crate::i18n::field_error(lang, fe));
     }
     if e.errors.is_empty() && matches!(e.code, "conflict" | "invalid_form") {
         message.push(' ');

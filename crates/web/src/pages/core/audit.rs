@@ -11,7 +11,6 @@ use crate::auth::PageSession;
 use crate::pages::{Chrome, error_page, pager, render};
 use crate::state::WebState;
 
-
 #[derive(Template)]
 #[template(path = "audit.html")]
 pub(super) struct AuditPage {

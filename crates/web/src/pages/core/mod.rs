@@ -73,7 +73,8 @@ fn form_error(lang: Lang, e: grassroots_app::AppError) -> Result<String, ApiErro
             m.push_str(&e.detail);
         }
         for fe in &e.errors {
-            m.push_str(&format!(" {}: {}.", fe.location, fe.message));
+            m.push(' ');
+            m.push_str(&crate::i18n::field_error(lang, fe));
         }
         Ok(m)
     } else {
