@@ -2,6 +2,7 @@
 
 use grassroots_domain::ValidationError;
 use grassroots_domain::core::user::check_new_password;
+use grassroots_store::core::throttle::Outcome;
 use grassroots_store::core::users::StoredUser;
 use grassroots_store::core::{sessions, throttle, users};
 use serde_json::json as j;
@@ -50,21 +51,32 @@ pub(crate) fn sha256_hex(s: &str) -> String {
 }
 
 impl App {
-    /// Checks a password login from `address`. Every attempt is first recorded as a failure
-    /// and counted with the others, so parallel guesses cannot slip past the limits: past
-    /// the per-address limit the address waits; past the per-account limit the name is
-    /// locked for the window — whether the account exists or not, so a lock tells nothing.
+    /// Checks a password login from `address`. Every attempt is recorded before its
+    /// password is checked (see the store's throttle): past the per-address limit the
+    /// address waits; past the per-account limit the name is locked for the window —
+    /// whether the account exists or not, so that a lock tells nothing.
     pub async fn login(&self, username: &str, password: &str, address: &str) -> Result<NewSession> {
         let username = username.trim().to_ascii_lowercase();
+        let mut c = self.store.conn().await?;
+        let attempt = throttle::record(&mut c, &username, address, &now(), Outcome::Pending).await?;
+        drop(c);
+        let result = self.check_login(&username, password, address, attempt).await;
+        if result.is_err() {
+            let mut c = self.store.conn().await?;
+            throttle::settle(&mut c, attempt, Outcome::Failed).await?;
+        }
+        result
+    }
+
+    async fn check_login(&self, username: &str, password: &str, address: &str, attempt: i64) -> Result<NewSession> {
         let window = Duration::minutes(self.settings.throttle_window_minutes);
         let since = stored_in(-window);
         let mut c = self.store.conn().await?;
-        let attempt = throttle::record(&mut c, &username, address, &now(), false).await?;
-        if throttle::failures_from_address(&mut c, address, &since).await? > self.settings.max_failures_per_address {
+        if throttle::failures_from_address(&mut c, address, &since).await? >= self.settings.max_failures_per_address {
             return Err(AppError::RateLimited);
         }
-        let failures = throttle::failures_for_user(&mut c, &username, &since).await?;
-        let user = users::by_username(&mut c, &username).await?;
+        let failures = throttle::failures_for_user(&mut c, username, &since).await?;
+        let user = users::by_username(&mut c, username).await?;
         drop(c);
         let locked_until = user.as_ref().and_then(|u| u.user.locked_until.clone()).filter(|u| *u > now());
         if failures > self.settings.max_failures_per_account || locked_until.is_some() {
@@ -90,7 +102,7 @@ impl App {
         let actor = Actor::from_user(&user, None);
         let expires = stored_in(Duration::hours(self.settings.session_hours));
         let mut tx = self.store.begin().await?;
-        throttle::mark_succeeded(&mut tx, attempt).await?;
+        throttle::settle(&mut tx, attempt, Outcome::Succeeded).await?;
         if user.user.locked_until.is_some() {
             users::set_locked_until(&mut tx, user.user.id, None).await?;
         }
@@ -166,7 +178,7 @@ impl App {
             return Err(AppError::RateLimited);
         }
         if !verify_password(current, &user.password_hash).await {
-            throttle::record(&mut c, user.user.username.as_str(), "password change", &now(), false).await?;
+            throttle::record(&mut c, user.user.username.as_str(), "password change", &now(), Outcome::Failed).await?;
             let wrong = ValidationError::new("current_password", "wrong_password", "the current password is wrong");
             return Err(wrong.into());
         }

@@ -288,3 +288,14 @@ both_backends!(a_town_administrator_reads_only_its_town_in_the_audit_log, |db: T
         assert!(r.entry.division_code.as_deref().unwrap_or("").starts_with("340621104"), "{:?}", r.entry);
     }
 });
+
+both_backends!(an_office_behind_one_address_logs_in_at_once, |db: TestDb| async move {
+    let app = demo(&db).await;
+    let logins = grassroots_app::demo::USERS.iter().map(|(username, ..)| {
+        let app = app.clone();
+        tokio::spawn(async move { app.login(username, PASSWORD, "10.2.0.1").await })
+    });
+    for l in logins {
+        assert!(l.await.unwrap().is_ok());
+    }
+});

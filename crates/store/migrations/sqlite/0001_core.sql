@@ -66,7 +66,7 @@ CREATE TABLE login_attempt (
     username  TEXT NOT NULL,
     address   TEXT NOT NULL,
     at        TEXT NOT NULL,
-    succeeded INTEGER NOT NULL
+    outcome   TEXT NOT NULL
 );
 CREATE INDEX login_attempt_user_idx ON login_attempt (username, at);
 CREATE INDEX login_attempt_address_idx ON login_attempt (address, at);

@@ -1,33 +1,58 @@
 //! Login attempts, counted per account and per address to slow down guessing.
+//!
+//! An attempt is recorded as `pending` before its password is checked and settled as
+//! `failed` or `succeeded` after. Per account, pending attempts count as failures, so a
+//! burst of parallel guesses cannot all slip past the limit; per address they do not,
+//! so many people logging in at once behind one office's NAT are not held up.
 
 use sqlx::AnyConnection;
 
 use crate::Result;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Pending,
+    Failed,
+    Succeeded,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pending => "pending",
+            Outcome::Failed => "failed",
+            Outcome::Succeeded => "succeeded",
+        }
+    }
+}
+
 /// Records an attempt and returns its id.
-pub async fn record(c: &mut AnyConnection, username: &str, address: &str, at: &str, succeeded: bool) -> Result<i64> {
+pub async fn record(c: &mut AnyConnection, username: &str, address: &str, at: &str, outcome: Outcome) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO login_attempt (username, address, at, succeeded) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO login_attempt (username, address, at, outcome) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(username)
     .bind(address)
     .bind(at)
-    .bind(i64::from(succeeded))
+    .bind(outcome.as_str())
     .fetch_one(c)
     .await?)
 }
 
-/// An attempt recorded as failed before the check turned out to succeed.
-pub async fn mark_succeeded(c: &mut AnyConnection, id: i64) -> Result<()> {
-    sqlx::query("UPDATE login_attempt SET succeeded = 1 WHERE id = $1").bind(id).execute(c).await?;
+pub async fn settle(c: &mut AnyConnection, id: i64, outcome: Outcome) -> Result<()> {
+    sqlx::query("UPDATE login_attempt SET outcome = $1 WHERE id = $2")
+        .bind(outcome.as_str())
+        .bind(id)
+        .execute(c)
+        .await?;
     Ok(())
 }
 
-/// Failed attempts for this username since `since`, after its last success.
+/// Failed or pending attempts for this username since `since`, after its last success.
 pub async fn failures_for_user(c: &mut AnyConnection, username: &str, since: &str) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempt WHERE username = $1 AND succeeded = 0 AND at > $2 \
-         AND at > COALESCE((SELECT MAX(at) FROM login_attempt WHERE username = $1 AND succeeded = 1), '')",
+        "SELECT COUNT(*) FROM login_attempt WHERE username = $1 AND outcome <> 'succeeded' AND at > $2 \
+         AND at > COALESCE((SELECT MAX(at) FROM login_attempt WHERE username = $1 AND outcome = 'succeeded'), '')",
     )
     .bind(username)
     .bind(since)
@@ -35,8 +60,9 @@ pub async fn failures_for_user(c: &mut AnyConnection, username: &str, since: &st
     .await?)
 }
 
+/// Failed attempts from this address since `since`.
 pub async fn failures_from_address(c: &mut AnyConnection, address: &str, since: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM login_attempt WHERE address = $1 AND succeeded = 0 AND at > $2")
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM login_attempt WHERE address = $1 AND outcome = 'failed' AND at > $2")
         .bind(address)
         .bind(since)
         .fetch_one(c)

@@ -159,7 +159,8 @@ pub(super) async fn home(State(s): State<WebState>, session: PageSession) -> Res
         Err(e) => return error_page(lang, e.into()),
     };
     let calendar_note = match s.app.calendar().years_covered() {
-        Some((from, to)) => format!("{from}–{to}"),
+        Some((from, to)) if lang == Lang::Zh => format!("已载入 {from}–{to} 年。"),
+        Some((from, to)) => format!("Loaded for {from}–{to}."),
         None => String::new(),
     };
     let task_key = format!("task.{}", a.role.as_str());
