@@ -3,14 +3,14 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use grassroots_app::core::tokens::NewTokenRequest;
 use grassroots_domain::core::time::display_local;
 use grassroots_domain::core::user::TokenId;
 use grassroots_domain::page::PageRequest;
 use serde::Deserialize;
 
-use super::{Empty, form_error};
+use super::{Empty, after_form, form_error};
 use crate::auth::{CsrfForm, PageSession};
 use crate::pages::{Chrome, error_page, render};
 use crate::state::WebState;
@@ -97,13 +97,8 @@ pub(super) async fn create_token(State(s): State<WebState>, f: CsrfForm<TokenFor
 }
 
 pub(super) async fn revoke_token(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<Empty>) -> Response {
-    match s.app.revoke_token(&f.session.actor, TokenId(id)).await {
-        Ok(_) => Redirect::to("/tokens").into_response(),
-        Err(e) => match form_error(f.session.lang, e) {
-            Ok(msg) => tokens_page(&s, &f.session, None, Some(msg)).await,
-            Err(e) => error_page(f.session.lang, e),
-        },
-    }
+    let result = s.app.revoke_token(&f.session.actor, TokenId(id)).await.map(|_| ());
+    after_form(f.session.lang, result, "/tokens", |msg| tokens_page(&s, &f.session, None, Some(msg))).await
 }
 
 // ---- password ----

@@ -13,7 +13,7 @@ use grassroots_domain::core::role::Role;
 use grassroots_domain::core::user::UserId;
 use serde::Deserialize;
 
-use super::{Empty, ListQuery, form_error, kind_label, role_label, urlencode};
+use super::{Empty, ListQuery, after_form, kind_label, role_label, urlencode};
 use crate::auth::{CsrfForm, PageSession};
 use crate::error::ApiError;
 use crate::i18n::Lang;
@@ -178,13 +178,7 @@ pub(super) async fn create_body(State(s): State<WebState>, f: CsrfForm<BodyForm>
         Ok(req) => s.app.add_body(&session.actor, req).await.map(|_| ()),
         Err(e) => Err(e.into()),
     };
-    match result {
-        Ok(()) => Redirect::to("/bodies").into_response(),
-        Err(e) => match form_error(session.lang, e) {
-            Ok(msg) => bodies_page(&s, &session, None, Some(msg)).await,
-            Err(e) => error_page(session.lang, e),
-        },
-    }
+    after_form(session.lang, result, "/bodies", |msg| bodies_page(&s, &session, None, Some(msg))).await
 }
 
 // ---- users ----
@@ -277,23 +271,12 @@ pub(super) async fn create_user(State(s): State<WebState>, f: CsrfForm<UserForm>
             .map(|_| ()),
         Err(e) => Err(e.into()),
     };
-    match result {
-        Ok(()) => Redirect::to("/users").into_response(),
-        Err(e) => match form_error(session.lang, e) {
-            Ok(msg) => users_page(&s, &session, None, Some(msg)).await,
-            Err(e) => error_page(session.lang, e),
-        },
-    }
+    after_form(session.lang, result, "/users", |msg| users_page(&s, &session, None, Some(msg))).await
 }
 
 async fn set_disabled(s: WebState, f: CsrfForm<Empty>, id: i64, disabled: bool) -> Response {
-    match s.app.set_user_disabled(&f.session.actor, UserId(id), disabled).await {
-        Ok(_) => Redirect::to("/users").into_response(),
-        Err(e) => match form_error(f.session.lang, e) {
-            Ok(msg) => users_page(&s, &f.session, None, Some(msg)).await,
-            Err(e) => error_page(f.session.lang, e),
-        },
-    }
+    let result = s.app.set_user_disabled(&f.session.actor, UserId(id), disabled).await.map(|_| ());
+    after_form(f.session.lang, result, "/users", |msg| users_page(&s, &f.session, None, Some(msg))).await
 }
 
 pub(super) async fn disable_user(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<Empty>) -> Response {

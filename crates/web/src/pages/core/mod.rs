@@ -7,6 +7,7 @@ mod directory;
 mod session;
 
 use axum::http::Method;
+use axum::response::{IntoResponse, Redirect, Response};
 use grassroots_domain::core::body::BodyKind;
 use grassroots_domain::core::role::Role;
 use serde::Deserialize;
@@ -63,6 +64,23 @@ pub(super) struct ListQuery {
 }
 
 /// The message a failed form shows above it, in the visitor's language.
+/// After a form: on success, on to `next`; on bad input or a conflict, the page again with
+/// the message above its form; on anything else, an error page.
+async fn after_form<F: Future<Output = Response>>(
+    lang: Lang,
+    result: Result<(), grassroots_app::AppError>,
+    next: &str,
+    again: impl FnOnce(String) -> F,
+) -> Response {
+    match result {
+        Ok(()) => Redirect::to(next).into_response(),
+        Err(e) => match form_error(lang, e) {
+            Ok(msg) => again(msg).await,
+            Err(e) => crate::pages::error_page(lang, e),
+        },
+    }
+}
+
 /// Bad input and conflicts are shown above the form; anything else is an error page.
 fn form_error(lang: Lang, e: grassroots_app::AppError) -> Result<String, ApiError> {
     let e = ApiError::from(e);
