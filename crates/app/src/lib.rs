@@ -2,6 +2,7 @@
 //! [`core::access`]), runs in one transaction and writes its audit record there, so a
 //! change and its trace are committed together or not at all.
 
+pub mod admission;
 pub mod core;
 pub mod demo;
 pub mod error;

@@ -3,6 +3,7 @@
 //! Shared concepts live in [`core`]; each flow of the reform gets a module of its own
 //! beside it, and `core` imports none of them.
 
+pub mod admission;
 pub mod core;
 pub mod error;
 pub mod page;

@@ -1,0 +1,3 @@
+//! Duty lists and task admission (准入).
+
+pub mod listfile;
