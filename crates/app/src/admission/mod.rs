@@ -1,3 +1,4 @@
 //! Duty lists and task admission (准入).
 
+pub mod batch;
 pub mod listfile;
