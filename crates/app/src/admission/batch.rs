@@ -44,7 +44,9 @@ pub fn read_tasks(text: &str) -> Result<Vec<TaskLine>, ValidationError> {
         let at = format!("line {}", i + 1);
         match serde_json::from_str::<TaskLine>(line) {
             Ok(t) if t.title.trim().is_empty() => errors.push(at, "required", "the task has no title"),
-            Ok(t) if t.title.chars().count() > MAX_TITLE => errors.push(at, "too_long", format!("the title is over {MAX_TITLE} characters")),
+            Ok(t) if t.title.chars().count() > MAX_TITLE => {
+                errors.push(at, "too_long", format!("the title is over {MAX_TITLE} characters"))
+            }
             Ok(t) if t.description.chars().count() > MAX_DESCRIPTION => {
                 errors.push(at, "too_long", format!("the description is over {MAX_DESCRIPTION} characters"))
             }
@@ -101,7 +103,8 @@ pub fn evaluate(tasks: &[TaskLine], out: &[DecisionLine]) -> Result<Report, Vali
         }
     }
     errors.into_result()?;
-    let pairs: Vec<(Decision, &TaskLine, &DecisionLine)> = tasks.iter().zip(out).filter_map(|(t, o)| Some((t.label?, t, o))).collect();
+    let pairs: Vec<(Decision, &TaskLine, &DecisionLine)> =
+        tasks.iter().zip(out).filter_map(|(t, o)| Some((t.label?, t, o))).collect();
     let mut classes = BTreeMap::new();
     for d in Decision::ALL {
         let tp = pairs.iter().filter(|(g, _, o)| *g == d && o.decision == d).count() as f64;
@@ -120,7 +123,9 @@ pub fn evaluate(tasks: &[TaskLine], out: &[DecisionLine]) -> Result<Report, Vali
         .iter()
         .filter(|(g, t, o)| *g != o.decision || (*g != Decision::Review && o.item != t.item))
         .map(|(g, t, o)| {
-            let show = |d: Decision, item: &Option<String>| format!("{}{}", d.as_str(), item.as_ref().map(|i| format!(" {i}")).unwrap_or_default());
+            let show = |d: Decision, item: &Option<String>| {
+                format!("{}{}", d.as_str(), item.as_ref().map(|i| format!(" {i}")).unwrap_or_default())
+            };
             (t.id.clone(), show(*g, &t.item), show(o.decision, &o.item))
         })
         .collect();
@@ -132,7 +137,13 @@ mod tests {
     use super::*;
 
     fn line(label: Decision, item: Option<&str>) -> TaskLine {
-        TaskLine { id: 1.into(), title: "t".into(), description: String::new(), label: Some(label), item: item.map(str::to_owned) }
+        TaskLine {
+            id: 1.into(),
+            title: "t".into(),
+            description: String::new(),
+            label: Some(label),
+            item: item.map(str::to_owned),
+        }
     }
 
     fn out(decision: Decision, item: Option<&str>) -> DecisionLine {
@@ -141,8 +152,18 @@ mod tests {
 
     #[test]
     fn metrics_are_the_textbook_ones() {
-        let tasks = [line(Decision::Duty, Some("A")), line(Decision::Duty, Some("B")), line(Decision::Review, None), line(Decision::Negative, Some("N"))];
-        let got = [out(Decision::Duty, Some("A")), out(Decision::Review, None), out(Decision::Review, None), out(Decision::Negative, Some("M"))];
+        let tasks = [
+            line(Decision::Duty, Some("A")),
+            line(Decision::Duty, Some("B")),
+            line(Decision::Review, None),
+            line(Decision::Negative, Some("N")),
+        ];
+        let got = [
+            out(Decision::Duty, Some("A")),
+            out(Decision::Review, None),
+            out(Decision::Review, None),
+            out(Decision::Negative, Some("M")),
+        ];
         let r = evaluate(&tasks, &got).unwrap();
         let duty = r.classes["duty"];
         assert_eq!((duty.precision, duty.recall), (1.0, 0.5));
@@ -153,8 +174,30 @@ mod tests {
 
     #[test]
     fn bad_lines_are_named() {
-        let e = read_tasks("{\"id\":1,\"title\":\"甲\"}\n{\"id\":2}\n\n{\"id\":3,\"title\":\"\"}\nnot json\n").unwrap_err();
+        let e =
+            read_tasks("{\"id\":1,\"title\":\"甲\"}\n{\"id\":2}\n\n{\"id\":3,\"title\":\"\"}\nnot json\n").unwrap_err();
         let at: Vec<&str> = e.errors.iter().map(|f| f.location.as_str()).collect();
         assert_eq!(at, ["line 2", "line 4", "line 5"]);
+    }
+}
+
+#[cfg(test)]
+mod quality {
+    use super::*;
+    use crate::admission::listfile;
+
+    /// A floor under the engine's quality on the labelled set, so that a change that makes
+    /// it worse fails here; BENCHMARKS.md has the figures and the peer beside them.
+    #[test]
+    fn the_labelled_set_stays_above_its_floor() {
+        let items = listfile::read(include_bytes!("../../../../data/screening/lists.csv")).unwrap();
+        let tasks = read_tasks(include_str!("../../../../data/screening/tasks.jsonl")).unwrap();
+        assert!(items.len() >= 40 && tasks.len() >= 150);
+        let s = screener(&items);
+        let out: Vec<_> = tasks.iter().map(|t| screen_one(&s, t)).collect();
+        let r = evaluate(&tasks, &out).unwrap();
+        assert!(r.macro_f1 >= 0.90, "macro-F1 {:.3}: {:?}", r.macro_f1, r.mistakes);
+        assert!(r.item_accuracy >= 0.90, "item accuracy {:.3}", r.item_accuracy);
+        assert!(r.classes.values().all(|c| c.support >= 30));
     }
 }

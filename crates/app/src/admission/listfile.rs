@@ -83,7 +83,9 @@ fn csv_rows(data: &[u8]) -> Result<Rows, ValidationError> {
 }
 
 fn xlsx_rows(data: &[u8]) -> Result<Rows, ValidationError> {
-    let bad = |e: &dyn std::fmt::Display| ValidationError::new("file", "unreadable_xlsx", format!("cannot read the XLSX file: {e}"));
+    let bad = |e: &dyn std::fmt::Display| {
+        ValidationError::new("file", "unreadable_xlsx", format!("cannot read the XLSX file: {e}"))
+    };
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(data)).map_err(|e| bad(&e))?;
     let range = match book.worksheet_range_at(0) {
         Some(r) => r.map_err(|e| bad(&e))?,
@@ -119,7 +121,11 @@ fn items_from_rows(rows: Rows) -> Result<Vec<ListItem>, ValidationError> {
         match COLUMNS.iter().find(|(en, zh)| *en == name || zh.contains(&name)) {
             Some((en, _)) => {
                 if column_of.insert(en, i).is_some() {
-                    errors.push(format!("row {header_row}, column {}", column_letter(i)), "duplicate_column", format!("“{name}” appears twice"));
+                    errors.push(
+                        format!("row {header_row}, column {}", column_letter(i)),
+                        "duplicate_column",
+                        format!("“{name}” appears twice"),
+                    );
                 }
             }
             None => errors.push(
@@ -132,7 +138,11 @@ fn items_from_rows(rows: Rows) -> Result<Vec<ListItem>, ValidationError> {
     for r in REQUIRED {
         if !column_of.contains_key(r) {
             let zh = COLUMNS.iter().find(|(en, _)| *en == r).map_or("", |(_, zh)| zh[0]);
-            errors.push(format!("row {header_row}"), "missing_column", format!("the header has no “{r}” ({zh}) column"));
+            errors.push(
+                format!("row {header_row}"),
+                "missing_column",
+                format!("the header has no “{r}” ({zh}) column"),
+            );
         }
     }
     errors.into_result()?;

@@ -277,3 +277,74 @@ fn serve_shuts_down_gracefully_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn screen_works_on_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let lists = dir.path().join("lists.csv");
+    std::fs::write(
+        &lists,
+        "事项类型,事项编码,领域,事项名称,具体内容,牵头部门\n\
+         基本履职事项,D1,应急管理,地质灾害隐患点巡查,汛期组织群测群防员巡查隐患点并报告险情,\n\
+         配合履职事项,C1,市场监管,配合开展食品安全监督检查,配合县局对食品经营单位开展监督检查,县市场监督管理局\n\
+         负面清单,N1,市场监管,食品经营许可证核发,食品经营许可的受理审查发证由县局办理,县市场监督管理局\n",
+    )
+    .unwrap();
+    let tasks = dir.path().join("tasks.jsonl");
+    std::fs::write(
+        &tasks,
+        "{\"id\":\"a\",\"title\":\"关于协助开展节日食品安全检查的通知\",\"description\":\"请各乡镇配合县市场监管局对食品经营户开展监督检查。\"}\n\
+         {\"id\":\"b\",\"title\":\"关于由乡镇核发食品经营许可证的通知\",\"description\":\"小餐饮的食品经营许可证由各乡镇受理审查并核发。\"}\n\
+         {\"id\":\"c\",\"title\":\"关于做好汛期地质灾害隐患点巡查的通知\",\"description\":\"请组织群测群防员加密巡查。\"}\n\
+         {\"id\":\"d\",\"title\":\"关于下达招商引资任务的通知\",\"description\":\"完成签约项目三个，年底排名通报。\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.jsonl");
+    let o = Command::new(BIN)
+        .args([
+            "screen",
+            "--lists",
+            lists.to_str().unwrap(),
+            "--input",
+            tasks.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let got: Vec<(&str, &str, Option<&str>)> = lines
+        .iter()
+        .map(|l| (l["id"].as_str().unwrap(), l["decision"].as_str().unwrap(), l["item"].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a", "cooperation", Some("C1")),
+            ("b", "negative", Some("N1")),
+            ("c", "duty", Some("D1")),
+            ("d", "review", None)
+        ]
+    );
+    for l in &lines {
+        let keys: Vec<&str> = l.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["decision", "evidence", "id", "item", "score"]);
+    }
+    assert!(lines[1]["evidence"].as_array().unwrap().iter().any(|e| e.as_str().unwrap().contains("许可证")));
+
+    std::fs::write(&tasks, "{\"id\":1,\"title\":\"甲\"}\n{\"id\":2,\"description\":\"无标题\"}\n").unwrap();
+    let o = Command::new(BIN)
+        .args(["screen", "--lists", lists.to_str().unwrap(), "--input", tasks.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+    std::fs::write(&lists, "事项类型,事项编码,事项名称\n基本履职事项,D1,甲\n其他,D2,乙\n").unwrap();
+    let o = Command::new(BIN)
+        .args(["screen", "--lists", lists.to_str().unwrap(), "--input", tasks.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(stderr(&o).contains("row 3, column A (kind)"), "{}", stderr(&o));
+}

@@ -62,11 +62,15 @@ impl FromStr for ItemKind {
         match s.trim() {
             "duty" | "基本履职事项" | "基本履职" => Ok(ItemKind::Duty),
             "cooperation" | "配合履职事项" | "配合履职" => Ok(ItemKind::Cooperation),
-            "negative" | "负面清单" | "收回事项" | "上级部门收回事项" | "不应承担事项" => Ok(ItemKind::Negative),
+            "negative" | "负面清单" | "收回事项" | "上级部门收回事项" | "不应承担事项" => {
+                Ok(ItemKind::Negative)
+            }
             other => Err(ValidationError::new(
                 "kind",
                 "invalid_item_kind",
-                format!("“{other}” is not a kind: duty, cooperation or negative (基本履职事项, 配合履职事项, 负面清单)"),
+                format!(
+                    "“{other}” is not a kind: duty, cooperation or negative (基本履职事项, 配合履职事项, 负面清单)"
+                ),
             )),
         }
     }
@@ -103,7 +107,11 @@ impl FromStr for Decision {
     type Err = ValidationError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Decision::ALL.into_iter().find(|d| d.as_str() == s.trim()).ok_or_else(|| {
-            ValidationError::new("decision", "invalid_decision", format!("“{s}” is not duty, cooperation, negative or review"))
+            ValidationError::new(
+                "decision",
+                "invalid_decision",
+                format!("“{s}” is not duty, cooperation, negative or review"),
+            )
         })
     }
 }
