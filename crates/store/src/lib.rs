@@ -11,6 +11,7 @@ macro_rules! sql {
     ($($t:tt)*) => { sqlx::AssertSqlSafe(format!($($t)*)) };
 }
 
+pub mod admission;
 pub mod core;
 
 use std::collections::BTreeMap;
@@ -25,12 +26,20 @@ pub use sqlx::AnyConnection as Conn;
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// The migrations, embedded in the binary: (version, description, SQLite text, PostgreSQL text).
-const MIGRATIONS: &[(i64, &str, &str, &str)] = &[(
-    1,
-    "core",
-    include_str!("../migrations/sqlite/0001_core.sql"),
-    include_str!("../migrations/postgres/0001_core.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
+    (
+        1,
+        "core",
+        include_str!("../migrations/sqlite/0001_core.sql"),
+        include_str!("../migrations/postgres/0001_core.sql"),
+    ),
+    (
+        2,
+        "admission",
+        include_str!("../migrations/sqlite/0002_admission.sql"),
+        include_str!("../migrations/postgres/0002_admission.sql"),
+    ),
+];
 
 fn migrator(backend: Backend) -> Migrator {
     Migrator::with_migrations(

@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed fixture should stop the test
 
 mod access;
+mod admission;
 mod api;
 mod browser;
 mod cli;

@@ -158,6 +158,117 @@ impl ListItem {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VersionStatus {
+    Draft,
+    Published,
+}
+
+impl VersionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VersionStatus::Draft => "draft",
+            VersionStatus::Published => "published",
+        }
+    }
+}
+
+impl FromStr for VersionStatus {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "draft" => Ok(VersionStatus::Draft),
+            "published" => Ok(VersionStatus::Published),
+            other => {
+                Err(ValidationError::new("status", "invalid_status", format!("“{other}” is not draft or published")))
+            }
+        }
+    }
+}
+
+/// Typed id of a list version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(transparent)]
+pub struct VersionId(pub i64);
+
+impl fmt::Display for VersionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// One version of a division's lists: a town's, or the county template towns inherit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ListVersion {
+    pub id: VersionId,
+    pub county_code: String,
+    pub division_code: String,
+    /// 1, 2, … per division.
+    pub number: i64,
+    pub status: VersionStatus,
+    /// The day it takes effect (YYYY-MM-DD), once published.
+    pub effective_from: Option<String>,
+    pub note: String,
+    /// The version it was made from: the town's previous one or the county template.
+    pub based_on: Option<VersionId>,
+    pub created_by: String,
+    pub created_at: String,
+    pub published_at: Option<String>,
+}
+
+/// What changed between two versions, item by item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ListDiff {
+    pub added: Vec<ListItem>,
+    pub removed: Vec<ListItem>,
+    pub changed: Vec<ItemChange>,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ItemChange {
+    pub code: String,
+    /// (field, before, after) for every field that differs.
+    pub fields: Vec<(String, String, String)>,
+}
+
+/// Compares two item lists by code.
+pub fn diff(before: &[ListItem], after: &[ListItem]) -> ListDiff {
+    let old: std::collections::BTreeMap<&str, &ListItem> = before.iter().map(|i| (i.code.as_str(), i)).collect();
+    let new: std::collections::BTreeMap<&str, &ListItem> = after.iter().map(|i| (i.code.as_str(), i)).collect();
+    let mut d = ListDiff { added: vec![], removed: vec![], changed: vec![], unchanged: 0 };
+    for (code, a) in &new {
+        match old.get(code) {
+            None => d.added.push((*a).clone()),
+            Some(b) => {
+                let fields = changed_fields(b, a);
+                if fields.is_empty() {
+                    d.unchanged += 1;
+                } else {
+                    d.changed.push(ItemChange { code: (*code).to_owned(), fields });
+                }
+            }
+        }
+    }
+    d.removed = old.iter().filter(|(c, _)| !new.contains_key(*c)).map(|(_, i)| (*i).clone()).collect();
+    d
+}
+
+fn changed_fields(b: &ListItem, a: &ListItem) -> Vec<(String, String, String)> {
+    let pairs = [
+        ("kind", b.kind.as_str().to_owned(), a.kind.as_str().to_owned()),
+        ("area", b.area.clone(), a.area.clone()),
+        ("title", b.title.clone(), a.title.clone()),
+        ("description", b.description.clone(), a.description.clone()),
+        ("lead_department", b.lead_department.clone(), a.lead_department.clone()),
+        ("legal_basis", b.legal_basis.clone(), a.legal_basis.clone()),
+        ("office", b.office.clone(), a.office.clone()),
+        ("keywords", b.keywords.join(";"), a.keywords.join(";")),
+    ];
+    pairs.into_iter().filter(|(_, x, y)| x != y).map(|(f, x, y)| (f.to_owned(), x, y)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +280,31 @@ mod tests {
         assert_eq!("不应承担事项".parse::<ItemKind>().unwrap(), ItemKind::Negative);
         assert_eq!("duty".parse::<ItemKind>().unwrap(), ItemKind::Duty);
         assert!("其他".parse::<ItemKind>().is_err());
+    }
+
+    fn item(code: &str, title: &str) -> ListItem {
+        ListItem {
+            code: code.into(),
+            kind: ItemKind::Duty,
+            area: "民生服务".into(),
+            title: title.into(),
+            description: String::new(),
+            lead_department: String::new(),
+            legal_basis: String::new(),
+            office: String::new(),
+            keywords: vec![],
+        }
+    }
+
+    #[test]
+    fn diff_says_what_was_added_removed_and_changed() {
+        let before = [item("A", "甲"), item("B", "乙"), item("C", "丙")];
+        let after = [item("A", "甲"), item("B", "乙（修订）"), item("D", "丁")];
+        let d = diff(&before, &after);
+        assert_eq!(d.added[0].code, "D");
+        assert_eq!(d.removed[0].code, "C");
+        assert_eq!(d.changed[0].fields, [("title".to_owned(), "乙".to_owned(), "乙（修订）".to_owned())]);
+        assert_eq!(d.unchanged, 1);
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub enum Permission {
     ImportDivisions,
     /// Create and revoke one's own API tokens.
     OwnTokens,
+    /// Import, inherit and publish duty lists (the staffing office).
+    ManageLists,
 }
 
 impl Role {
@@ -103,6 +105,7 @@ impl Role {
         match p {
             ReadDirectory | OwnTokens => true,
             ManageBodies | ManageUsers | ReadAudit | ImportDivisions => self == Role::Admin,
+            ManageLists => self == Role::StaffingOfficer,
         }
     }
 

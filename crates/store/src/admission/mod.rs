@@ -1,0 +1,3 @@
+//! Queries of the admission flow.
+
+pub mod lists;
