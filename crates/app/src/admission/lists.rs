@@ -37,21 +37,27 @@ fn parse_day(s: &str, field: &str) -> Result<Date> {
         .map_err(|_| ValidationError::new(field, "invalid_date", "a date is written YYYY-MM-DD").into())
 }
 
+/// Lists belong to a town, or to a county as the template its towns inherit.
+fn town_or_county(level: Level) -> Result<()> {
+    if matches!(level, Level::Town | Level::County) {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            "division",
+            "not_town_or_county",
+            "lists belong to a town, or to a county as its template",
+        )
+        .into())
+    }
+}
+
 impl App {
-    /// The division a list may belong to: a town, or a county (the template), in scope.
-    async fn list_division(&self, actor: &Actor, code: &DivisionCode) -> Result<()> {
+    /// The level of a division in scope (404 outside it).
+    async fn division_level(&self, actor: &Actor, code: &DivisionCode) -> Result<Level> {
         let mut c = self.store.conn().await?;
         let d = divisions::get(&mut c, code).await?.ok_or(AppError::NotFound)?;
         actor.within(&d.path)?;
-        if !matches!(d.division.level, Level::Town | Level::County) {
-            return Err(ValidationError::new(
-                "division",
-                "not_town_or_county",
-                "lists belong to a town, or to a county as its template",
-            )
-            .into());
-        }
-        Ok(())
+        Ok(d.division.level)
     }
 
     /// Reads a list file (XLSX or CSV) into a new draft; nothing is stored if any row is bad.
@@ -62,17 +68,18 @@ impl App {
         file: &[u8],
         note: &str,
     ) -> Result<ListVersion> {
-        self.list_division(actor, code).await?;
+        let level = self.division_level(actor, code).await?;
         actor.require(Permission::ManageLists)?;
+        town_or_county(level)?;
         let items = listfile::read(file)?;
         self.new_draft(actor, code, &items, note, None, "list.import").await
     }
 
     /// A new draft for a town made from the county template in force today.
     pub async fn inherit_list(&self, actor: &Actor, town: &DivisionCode) -> Result<ListVersion> {
-        self.list_division(actor, town).await?;
+        let level = self.division_level(actor, town).await?;
         actor.require(Permission::ManageLists)?;
-        if town.as_str().len() != 9 {
+        if level != Level::Town {
             return Err(
                 ValidationError::new("division", "not_a_town", "only a town inherits the county template").into()
             );
@@ -139,7 +146,7 @@ impl App {
         page: PageRequest,
     ) -> Result<Page<ListVersion>> {
         if let Some(code) = division {
-            self.list_division(actor, code).await?;
+            self.division_level(actor, code).await?;
         }
         actor.require(Permission::ReadDirectory)?;
         let mut c = self.store.conn().await?;
@@ -182,7 +189,7 @@ impl App {
 
     /// The version in force for a division on a day, with its items.
     pub async fn list_in_force(&self, actor: &Actor, code: &DivisionCode, day: &str) -> Result<VersionWithItems> {
-        self.list_division(actor, code).await?;
+        town_or_county(self.division_level(actor, code).await?)?;
         let day = parse_day(day, "date")?;
         let mut c = self.store.conn().await?;
         let version = store::in_force(&mut c, code.as_str(), &day.to_string()).await?.ok_or(AppError::NotFound)?;

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use axum::http::{Method, StatusCode};
+use grassroots_app::admission::lists::PublishRequest;
 use grassroots_app::core::bodies::NewBodyRequest;
 use grassroots_app::core::tokens::NewTokenRequest;
 use grassroots_app::core::users::NewUserRequest;
@@ -27,6 +28,8 @@ enum Rule {
     Admin,
     /// Own objects for anyone, others' for administrators of their scope; 404 otherwise.
     OwnerOrAdmin,
+    /// The staffing office only; others get 403.
+    Staffing,
 }
 
 fn rule(method: &Method, path: &str) -> Option<Rule> {
@@ -50,6 +53,10 @@ fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("GET", "/") | ("GET", "/divisions") | ("GET", "/divisions/{code}") => Anyone,
         ("GET", "/bodies") | ("GET", "/users") | ("GET", "/tokens") | ("POST", "/tokens") => Anyone,
         ("GET", "/password") | ("POST", "/password") | ("POST", "/logout") => Anyone,
+        ("POST", "/api/v1/divisions/{code}/lists") | ("POST", "/api/v1/divisions/{code}/lists/inherit") => Staffing,
+        ("POST", "/api/v1/lists/{id}/publish") => Staffing,
+        ("GET", "/api/v1/lists") | ("GET", "/api/v1/lists/{id}") | ("GET", "/api/v1/lists/{id}/diff") => Anyone,
+        ("GET", "/api/v1/lists/{id}/export") | ("GET", "/api/v1/divisions/{code}/lists/in-force") => Anyone,
         _ => return None,
     })
 }
@@ -61,13 +68,15 @@ enum Scope {
     ForeignCounty,
 }
 
-/// Objects at one division: a body, a user in it, and that user's token.
+/// Objects at one division: a body, a user in it, that user's token, and — for a town or
+/// county — a published list version.
 #[derive(Debug, Clone)]
 struct Objects {
     division: String,
     body: i64,
     user: i64,
     token: i64,
+    list: Option<i64>,
 }
 
 struct World {
@@ -136,9 +145,19 @@ impl World {
                 .create_token(&owner, NewTokenRequest { name: "fixture".into(), expires_in_days: None })
                 .await
                 .unwrap();
+            let list = if village {
+                None
+            } else {
+                let v = app
+                    .import_list(&sys, &DivisionCode::parse(d).unwrap(), crate::admission::LISTS, "fixture")
+                    .await
+                    .unwrap();
+                app.publish_list(&sys, v.id, PublishRequest { effective_from: "2022-01-01".into() }).await.unwrap();
+                Some(v.id.0)
+            };
             at.insert(
                 d.clone(),
-                Objects { division: d.clone(), body: body.id.0, user: user.id.0, token: token.token.id.0 },
+                Objects { division: d.clone(), body: body.id.0, user: user.id.0, token: token.token.id.0, list },
             );
         }
         Self { app, at }
@@ -149,6 +168,9 @@ impl World {
 fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
     let id = if path.contains("/bodies/") {
         o.body
+    } else if path.contains("/lists/{id}") {
+        // A village has no lists: id 0 stands for one that does not exist.
+        o.list.unwrap_or(0)
     } else if path.contains("/users/") {
         o.user
     } else if path.contains("/tokens/") {
@@ -163,6 +185,9 @@ fn query_for(path: &str) -> &'static str {
     match path {
         "/api/v1/calendar/working-days" => "?from=2025-09-30&to=2025-10-31",
         "/api/v1/calendar/deadline" => "?start=2025-09-30&days=5",
+        "/api/v1/divisions/{code}/lists/in-force" => "?date=2025-01-01",
+        "/api/v1/lists/{id}/diff" => "?against={id}",
+        "/api/v1/lists/{id}/export" => "?format=csv",
         _ => "",
     }
 }
@@ -186,6 +211,7 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         ("PUT", "/api/v1/me/password") | ("POST", "/password") => {
             json!({ "current_password": "not it", "new_password": "something long enough" })
         }
+        ("POST", "/api/v1/lists/{id}/publish") => json!({ "effective_from": "2026-01-01" }),
         _ => json!({}),
     }
 }
@@ -209,6 +235,9 @@ async fn call(c: &Client, surface: Surface, method: &Method, path: &str, body: &
             c.without_csrf().form(path, &f).await
         }
         (_, "GET") => c.get(path).await,
+        (_, "POST") if path.ends_with("/lists") => {
+            c.send("POST", path, Some("text/csv"), crate::admission::LISTS.to_vec()).await
+        }
         _ => c.json(method.as_str(), path, body).await,
     }
 }
@@ -233,7 +262,7 @@ async fn every_route_every_role_every_scope() {
     let anonymous = Client::new(&world.app);
     let mut checked = 0;
     for r in &routes {
-        let path = format!("{}{}", fill(&r.path, &world.at["340621104"], None), query_for(&r.path));
+        let path = fill(&format!("{}{}", r.path, query_for(&r.path)), &world.at["340621104"], None);
         let reply = call(&anonymous, r.surface, &r.method, &path, &json!({})).await;
         match r.surface {
             Surface::Api => assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "anonymous {} {path}", r.method),
@@ -279,7 +308,7 @@ async fn every_route_every_role_every_scope() {
             for &scope in scopes {
                 let objects = &world.at[&target(&home_code, scope)];
                 let owns = rule == Rule::OwnerOrAdmin && scope == Scope::Own;
-                let path = format!("{}{}", fill(&r.path, objects, owns.then_some(own_token)), query_for(&r.path));
+                let path = fill(&format!("{}{}", r.path, query_for(&r.path)), objects, owns.then_some(own_token));
                 // Routes that end the session get a session of their own.
                 let ends_session = matches!(r.path.as_str(), "/logout" | "/api/v1/session");
                 let c = if ends_session { Client::login(&world.app, username).await } else { client.clone() };
@@ -289,14 +318,16 @@ async fn every_route_every_role_every_scope() {
                     Rule::Anyone => true,
                     Rule::Admin => *role == Role::Admin,
                     Rule::OwnerOrAdmin => owns || *role == Role::Admin,
+                    Rule::Staffing => *role == Role::StaffingOfficer,
                 };
+                let no_such_list = r.path.contains("/lists/{id}") && objects.list.is_none();
                 let s = reply.status;
                 let what = format!(
                     "{username} ({role}) {} {path} [{scope:?}] → {s}: {}",
                     r.method,
                     reply.text().chars().take(200).collect::<String>()
                 );
-                if out_of_scope {
+                if out_of_scope || no_such_list {
                     assert_eq!(s, StatusCode::NOT_FOUND, "{what}");
                 } else if allowed {
                     assert!(s.as_u16() < 500 && ![401, 403, 404].contains(&s.as_u16()), "{what}");

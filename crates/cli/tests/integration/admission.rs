@@ -92,3 +92,49 @@ both_backends!(a_bad_list_file_stores_nothing, |db: TestDb| async move {
     };
     assert_eq!(e.errors[0].code, "not_town_or_county");
 });
+
+#[tokio::test]
+async fn lists_over_http_round_trip_through_xlsx() {
+    use axum::http::StatusCode;
+    use grassroots_app::admission::listfile;
+    let db = TestDb::sqlite();
+    let app = demo(&db).await;
+    let c = Client::login(&app, "suixi.staffing").await;
+    let xlsx = listfile::write_xlsx(&listfile::read(LISTS).unwrap()).unwrap();
+    let xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let r = c.send("POST", "/api/v1/divisions/340621104/lists?note=2022", Some(xlsx_type), xlsx).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = c
+        .json("POST", &format!("/api/v1/lists/{id}/publish"), &serde_json::json!({"effective_from": "2022-03-01"}))
+        .await;
+    assert_eq!(r.json()["status"], "published");
+    let negative = c.get(&format!("/api/v1/lists/{id}?kind=negative")).await.json();
+    assert_eq!(negative["items"].as_array().unwrap().len(), 13);
+    let found = c.get(&format!("/api/v1/lists/{id}?q=%E9%A3%9F%E5%93%81")).await.json();
+    assert!(found["items"].as_array().unwrap().iter().all(|i| i.to_string().contains("食品")));
+
+    // Export, import again: the same list.
+    let exported = c.get(&format!("/api/v1/lists/{id}/export?format=xlsx")).await;
+    assert_eq!(exported.headers["content-type"], xlsx_type);
+    let r = c.send("POST", "/api/v1/divisions/340621104/lists", Some(xlsx_type), exported.body).await;
+    let again = r.json()["id"].as_i64().unwrap();
+    let d = c.get(&format!("/api/v1/lists/{again}/diff?against={id}")).await.json();
+    assert_eq!(
+        (
+            d["added"].as_array().unwrap().len(),
+            d["removed"].as_array().unwrap().len(),
+            d["changed"].as_array().unwrap().len()
+        ),
+        (0, 0, 0)
+    );
+    assert_eq!(d["unchanged"], 49);
+
+    let r = c.get("/api/v1/divisions/340621104/lists/in-force?date=2023-01-01").await.json();
+    assert_eq!(r["version"]["id"].as_i64(), Some(id));
+    let r = c
+        .send("POST", "/api/v1/divisions/340621104/lists", Some("application/octet-stream"), vec![0, 159, 146, 150])
+        .await;
+    assert_eq!((r.status, r.json()["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")));
+    assert_eq!(r.json()["errors"][0]["code"], "unsupported_file");
+}

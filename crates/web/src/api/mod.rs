@@ -2,6 +2,7 @@
 //! registered through `utoipa-axum`, so the document served at `/api/v1/openapi.json` is
 //! generated from the same code that routes: it cannot drift.
 
+pub mod admission;
 pub mod core;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -18,7 +19,10 @@ use crate::state::WebState;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "grassroots API", version = "1", description = "Township governance: divisions, bodies, users, tokens, audit, calendar."),
-    tags((name = "core", description = "Divisions, bodies, users, sessions, tokens, audit and the working-day calendar")),
+    tags(
+        (name = "core", description = "Divisions, bodies, users, sessions, tokens, audit and the working-day calendar"),
+        (name = "admission", description = "Duty lists and task admission (准入)"),
+    ),
     modifiers(&Security),
 )]
 struct ApiDoc;
@@ -46,7 +50,7 @@ pub fn routes() -> (axum::Router<WebState>, utoipa::openapi::OpenApi) {
         utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new()),
         utoipa::openapi::security::SecurityRequirement::new("session", Vec::<String>::new()),
     ]);
-    let (router, doc) = core::routes(OpenApiRouter::with_openapi(doc)).split_for_parts();
+    let (router, doc) = admission::routes(core::routes(OpenApiRouter::with_openapi(doc))).split_for_parts();
     (router, doc)
 }
 
@@ -108,5 +112,22 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
             .await
             .map(|p| ApiPath(p.0))
             .map_err(|_: PathRejection| ApiError::new(StatusCode::NOT_FOUND, "not_found", "not found"))
+    }
+}
+
+/// A raw body (an uploaded file) whose rejections are problem documents.
+pub struct ApiBytes(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::body::Bytes::from_request(req, state).await.map(ApiBytes).map_err(|rej| {
+            if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the file is too large")
+            } else {
+                ApiError::new(rej.status(), "invalid_body", rej.body_text())
+            }
+        })
     }
 }
