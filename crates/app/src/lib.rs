@@ -20,6 +20,7 @@ pub use error::{AppError, Result};
 pub struct App {
     pub store: Store,
     calendar: Arc<RwLock<WorkingCalendar>>,
+    screeners: Arc<admission::tasks::Screeners>,
     pub settings: Settings,
 }
 
@@ -50,7 +51,7 @@ impl App {
     /// the official calendar shipped in the binary when the database has none.
     pub async fn open(database_url: &str, settings: Settings) -> Result<Self> {
         let store = Store::open(database_url).await?;
-        let app = Self { store, calendar: Arc::default(), settings };
+        let app = Self { store, calendar: Arc::default(), screeners: Arc::default(), settings };
         app.seed_calendar_if_empty().await?;
         app.reload_calendar().await?;
         Ok(app)

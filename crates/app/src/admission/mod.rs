@@ -3,3 +3,4 @@
 pub mod batch;
 pub mod listfile;
 pub mod lists;
+pub mod tasks;

@@ -138,3 +138,159 @@ async fn lists_over_http_round_trip_through_xlsx() {
     assert_eq!((r.status, r.json()["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed")));
     assert_eq!(r.json()["errors"][0]["code"], "unsupported_file");
 }
+
+async fn pilot_lists(app: &App) {
+    let sys = Actor::system("test");
+    for town in ["340621104", "340621105"] {
+        let v = app.import_list(&sys, &code(town), LISTS, "2022年版").await.unwrap();
+        app.publish_list(&sys, v.id, publish("2022-03-01")).await.unwrap();
+    }
+}
+
+fn task(title: &str, text: &str, towns: &[&str]) -> grassroots_app::admission::tasks::NewTaskRequest {
+    grassroots_app::admission::tasks::NewTaskRequest {
+        title: title.into(),
+        text: text.into(),
+        targets: towns.iter().map(|t| code(t)).collect(),
+        due_date: Some("2026-12-31".into()),
+        legal_basis: None,
+    }
+}
+
+both_backends!(tasks_are_screened_ruled_appealed_and_counted, |db: TestDb| async move {
+    use grassroots_app::admission::tasks::{AppealRequest, RulingRequest};
+    use grassroots_domain::admission::Decision;
+    use grassroots_domain::admission::task::TargetState;
+    let app = demo(&db).await;
+    pilot_lists(&app).await;
+    let market = actor(&app, "suixi.market").await;
+    let both = ["340621104", "340621105"];
+
+    let coop = app
+        .send_task(
+            &market,
+            task(
+                "关于协助开展节日食品安全检查的通知",
+                "请各乡镇配合县市场监管局对辖区农村集体聚餐和小餐饮开展监督检查。",
+                &both,
+            ),
+        )
+        .await
+        .unwrap();
+    assert!(coop.targets.iter().all(|t| t.decision == Decision::Cooperation && t.state == TargetState::Accepted));
+    assert_eq!(coop.targets[0].lead_department.as_deref(), Some("县市场监督管理局"));
+    let refused = app
+        .send_task(
+            &market,
+            task(
+                "关于由乡镇核发食品经营许可证的通知",
+                "即日起辖区小餐饮的食品经营许可证由各乡镇受理审查并核发。",
+                &both[..1],
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!((refused.targets[0].decision, refused.targets[0].state), (Decision::Negative, TargetState::Refused));
+    assert!(refused.targets[0].evidence_json.contains("许可证"));
+    let review = app
+        .send_task(
+            &market,
+            task(
+                "关于下达招商引资任务并实行考核排名的通知",
+                "请各乡镇完成年度招商引资签约项目三个，年底排名通报。",
+                &both,
+            ),
+        )
+        .await
+        .unwrap();
+    assert!(review.targets.iter().all(|t| t.decision == Decision::Review && t.state == TargetState::PendingReview));
+
+    // The town sees its own copy only; another county does not see the task at all.
+    let shuangduiji = actor(&app, "shuangduiji.officer").await;
+    assert_eq!(app.get_task(&shuangduiji, review.task.id).await.unwrap().targets.len(), 1);
+    assert!(matches!(app.get_task(&actor(&app, "xinluo.admin").await, review.task.id).await, Err(AppError::NotFound)));
+
+    // The staffing office's queue and rulings.
+    let staffing = actor(&app, "suixi.staffing").await;
+    let queue = app.list_targets(&staffing, Some(TargetState::PendingReview), PageRequest::default()).await.unwrap();
+    assert_eq!(queue.total, 2);
+    let (first, second) = (review.targets[0].id, review.targets[1].id);
+    let no_reason = RulingRequest { accept: false, reason: " ".into(), add_item: None };
+    assert!(matches!(app.rule_on_target(&staffing, first, no_reason).await, Err(AppError::Validation(_))));
+    assert!(matches!(
+        app.rule_on_target(&market, first, RulingRequest { accept: false, reason: "x".into(), add_item: None }).await,
+        Err(AppError::Forbidden)
+    ));
+    let refuse = RulingRequest {
+        accept: false,
+        reason: "招商引资考核排名属于“清单之外无事项”，不予准入".into(),
+        add_item: None,
+    };
+    assert_eq!(app.rule_on_target(&staffing, first, refuse).await.unwrap().state, TargetState::Refused);
+    let mut item = app
+        .get_list(&staffing, app.list_in_force(&staffing, &code("340621105"), "2026-01-01").await.unwrap().version.id)
+        .await
+        .unwrap()
+        .items[0]
+        .clone();
+    item.code = "LH-JB-099".into();
+    item.title = "招商引资项目服务".into();
+    let accept = RulingRequest { accept: true, reason: "纳入基本履职事项".into(), add_item: Some(item) };
+    assert_eq!(app.rule_on_target(&staffing, second, accept).await.unwrap().state, TargetState::Accepted);
+    let now_in_force = app
+        .list_in_force(&staffing, &code("340621105"), &time::OffsetDateTime::now_utc().date().to_string())
+        .await
+        .unwrap();
+    assert_eq!(now_in_force.items.len(), 50);
+    assert!(matches!(
+        app.rule_on_target(&staffing, second, RulingRequest { accept: true, reason: String::new(), add_item: None })
+            .await,
+        Err(AppError::Conflict(_))
+    ));
+
+    // One appeal of a refusal, by the sender only.
+    let appeal = || AppealRequest { reason: "该任务系上级统一部署".into() };
+    assert!(matches!(
+        app.appeal_target(&shuangduiji, first, appeal()).await,
+        Err(AppError::NotFound | AppError::Forbidden)
+    ));
+    assert_eq!(app.appeal_target(&market, first, appeal()).await.unwrap().state, TargetState::PendingReview);
+    let refuse_again = RulingRequest { accept: false, reason: "维持原决定".into(), add_item: None };
+    app.rule_on_target(&staffing, first, refuse_again).await.unwrap();
+    assert!(matches!(app.appeal_target(&market, first, appeal()).await, Err(AppError::Conflict(_))));
+
+    // Withdrawal reaches every town.
+    let w = app.withdraw_task(&market, coop.task.id).await.unwrap();
+    assert!(w.targets.iter().all(|t| t.state == TargetState::Withdrawn));
+    assert!(matches!(app.withdraw_task(&market, coop.task.id).await, Err(AppError::Conflict(_))));
+
+    let report = app.burden(&staffing).await.unwrap();
+    let row = &report.rows[0];
+    assert_eq!(row.sender, "濉溪县市场监督管理局");
+    assert_eq!((row.cooperation, row.negative, row.review, row.total), (2, 1, 2, 5));
+    assert!((row.refused_share - 0.4).abs() < 1e-9, "{row:?}");
+    assert!(report.review_hours.values().all(|h| *h >= 0.0));
+});
+
+both_backends!(bad_tasks_are_refused_whole, |db: TestDb| async move {
+    let app = demo(&db).await;
+    pilot_lists(&app).await;
+    let market = actor(&app, "suixi.market").await;
+    let Err(AppError::Validation(e)) = app.send_task(&market, task("", "内容", &[])).await else { panic!() };
+    let at: Vec<&str> = e.errors.iter().map(|f| f.location.as_str()).collect();
+    assert_eq!(at, ["title", "targets"]);
+    let long = "很".repeat(20_001);
+    let Err(AppError::Validation(e)) =
+        app.send_task(&market, task("标题", &long, &["350802104", "340621104200"])).await
+    else {
+        panic!()
+    };
+    let codes: Vec<&str> = e.errors.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["too_long", "not_a_town_of_your_county", "not_a_town_of_your_county"]);
+    assert!(matches!(
+        app.send_task(&actor(&app, "linhuan.officer").await, task("标题", "内容", &["340621104"])).await,
+        Err(AppError::Forbidden)
+    ));
+    let staffing = actor(&app, "suixi.staffing").await;
+    assert_eq!(app.list_targets(&staffing, None, PageRequest::default()).await.unwrap().total, 0);
+});

@@ -1,6 +1,8 @@
 //! Duty lists and task admission (准入): what a town must do, what it assists with, what
 //! must never be pushed onto it, and the decision reached when a task is sent down.
 
+pub mod task;
+
 use std::fmt;
 use std::str::FromStr;
 

@@ -38,6 +38,10 @@ pub enum Permission {
     OwnTokens,
     /// Import, inherit and publish duty lists (the staffing office).
     ManageLists,
+    /// Send tasks down to towns (county departments).
+    SendTasks,
+    /// Rule on tasks that screening sent to review (the staffing office).
+    RuleOnTasks,
 }
 
 impl Role {
@@ -105,7 +109,8 @@ impl Role {
         match p {
             ReadDirectory | OwnTokens => true,
             ManageBodies | ManageUsers | ReadAudit | ImportDivisions => self == Role::Admin,
-            ManageLists => self == Role::StaffingOfficer,
+            ManageLists | RuleOnTasks => self == Role::StaffingOfficer,
+            SendTasks => self == Role::DepartmentOfficer,
         }
     }
 

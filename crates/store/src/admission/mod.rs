@@ -1,3 +1,4 @@
 //! Queries of the admission flow.
 
 pub mod lists;
+pub mod tasks;
