@@ -186,7 +186,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         let created = now();
         let new = store::NewTask {
-            county_code: &actor.division_code.get(..6).unwrap_or_default().to_owned(),
+            county_code: actor.division_code.get(..6).unwrap_or_default(),
             sender_body_id: body.0,
             sender: &actor.label(),
             title: req.title.trim(),
