@@ -332,9 +332,13 @@ impl App {
         Ok(after)
     }
 
+    /// A task the actor sent. Whoever may see the task (the sender's county, a target town)
+    /// is told 403; anyone else 404.
     async fn own_task(&self, actor: &Actor, c: &mut grassroots_store::Conn, id: TaskId) -> Result<Task> {
         let (task, path) = store::get_task(c, id).await?.ok_or(AppError::NotFound)?;
-        actor.within(&path)?;
+        if !actor.sees(&path) && !store::targets_of(c, id).await?.iter().any(|(_, p)| actor.sees(p)) {
+            return Err(AppError::NotFound);
+        }
         actor.require(Permission::SendTasks)?;
         if actor.body_id.map(|b| b.0) != Some(task.sender_body_id) {
             return Err(AppError::Forbidden);

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use axum::http::{Method, StatusCode};
 use grassroots_app::admission::lists::PublishRequest;
+use grassroots_app::admission::tasks::NewTaskRequest;
 use grassroots_app::core::bodies::NewBodyRequest;
 use grassroots_app::core::tokens::NewTokenRequest;
 use grassroots_app::core::users::NewUserRequest;
@@ -30,6 +31,8 @@ enum Rule {
     OwnerOrAdmin,
     /// The staffing office only; others get 403.
     Staffing,
+    /// The department that sent the task (in the demo, county department officers).
+    Sender,
 }
 
 fn rule(method: &Method, path: &str) -> Option<Rule> {
@@ -57,6 +60,10 @@ fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/lists/{id}/publish") => Staffing,
         ("GET", "/api/v1/lists") | ("GET", "/api/v1/lists/{id}") | ("GET", "/api/v1/lists/{id}/diff") => Anyone,
         ("GET", "/api/v1/lists/{id}/export") | ("GET", "/api/v1/divisions/{code}/lists/in-force") => Anyone,
+        ("POST", "/api/v1/tasks") => Sender,
+        ("POST", "/api/v1/tasks/{id}/withdraw") | ("POST", "/api/v1/task-targets/{id}/appeal") => Sender,
+        ("POST", "/api/v1/task-targets/{id}/ruling") => Staffing,
+        ("GET", "/api/v1/tasks/{id}") | ("GET", "/api/v1/task-targets") | ("GET", "/api/v1/burden") => Anyone,
         _ => return None,
     })
 }
@@ -69,7 +76,8 @@ enum Scope {
 }
 
 /// Objects at one division: a body, a user in it, that user's token, and — for a town or
-/// county — a published list version.
+/// county — a published list version and a task sent there (for a county, to one of its
+/// towns) with its target.
 #[derive(Debug, Clone)]
 struct Objects {
     division: String,
@@ -77,6 +85,7 @@ struct Objects {
     user: i64,
     token: i64,
     list: Option<i64>,
+    task: Option<(i64, i64)>,
 }
 
 struct World {
@@ -157,8 +166,56 @@ impl World {
             };
             at.insert(
                 d.clone(),
-                Objects { division: d.clone(), body: body.id.0, user: user.id.0, token: token.token.id.0, list },
+                Objects {
+                    division: d.clone(),
+                    body: body.id.0,
+                    user: user.id.0,
+                    token: token.token.id.0,
+                    list,
+                    task: None,
+                },
             );
+        }
+        // A department in each county sends a task to each town; a county's objects hold
+        // the task sent to its first town.
+        let xinluo_market = app
+            .add_body(
+                &sys,
+                NewBodyRequest {
+                    division_code: DivisionCode::parse("350802").unwrap(),
+                    kind: BodyKind::CountyDepartment,
+                    name: "新罗区市场监督管理局".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let req = NewUserRequest {
+            username: "xinluo.market".into(),
+            display_name: "新罗区市场监管局".into(),
+            role: Role::DepartmentOfficer,
+            body_id: xinluo_market.id,
+            password: PASSWORD.into(),
+        };
+        let xinluo_sender = app.actor_of(app.add_user(&sys, req).await.unwrap().id).await.unwrap();
+        let suixi_sender = app.actor_of(app.find_user(&sys, "suixi.market").await.unwrap().id).await.unwrap();
+        let towns: Vec<String> = at.keys().filter(|d| d.len() == 9).cloned().collect();
+        for town in towns {
+            let sender = if town.starts_with("340621") { &suixi_sender } else { &xinluo_sender };
+            let req = NewTaskRequest {
+                title: "关于下达招商引资任务的通知".into(),
+                text: "请完成签约项目三个。".into(),
+                targets: vec![DivisionCode::parse(&town).unwrap()],
+                due_date: None,
+                legal_basis: None,
+            };
+            let sent = app.send_task(sender, req).await.unwrap();
+            let ids = (sent.task.id.0, sent.targets[0].id.0);
+            if let Some(o) = at.get_mut(&town) {
+                o.task = Some(ids);
+            }
+            if let Some(o) = at.get_mut(&town[..6]).filter(|o| o.task.is_none()) {
+                o.task = Some(ids);
+            }
         }
         Self { app, at }
     }
@@ -169,8 +226,12 @@ fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
     let id = if path.contains("/bodies/") {
         o.body
     } else if path.contains("/lists/{id}") {
-        // A village has no lists: id 0 stands for one that does not exist.
+        // A village has no lists, nor tasks: id 0 stands for one that does not exist.
         o.list.unwrap_or(0)
+    } else if path.contains("/tasks/{id}") {
+        o.task.map_or(0, |t| t.0)
+    } else if path.contains("/task-targets/{id}") {
+        o.task.map_or(0, |t| t.1)
     } else if path.contains("/users/") {
         o.user
     } else if path.contains("/tokens/") {
@@ -212,6 +273,12 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
             json!({ "current_password": "not it", "new_password": "something long enough" })
         }
         ("POST", "/api/v1/lists/{id}/publish") => json!({ "effective_from": "2026-01-01" }),
+        ("POST", "/api/v1/tasks") => json!({
+            "title": format!("关于开展秋冬季森林防灭火工作的通知{n}"), "text": "请做好巡山护林。",
+            "targets": [format!("{}104", &home.division[..6])]
+        }),
+        ("POST", "/api/v1/task-targets/{id}/ruling") => json!({ "accept": false, "reason": "不予准入" }),
+        ("POST", "/api/v1/task-targets/{id}/appeal") => json!({ "reason": "该任务系上级统一部署" }),
         _ => json!({}),
     }
 }
@@ -319,8 +386,11 @@ async fn every_route_every_role_every_scope() {
                     Rule::Admin => *role == Role::Admin,
                     Rule::OwnerOrAdmin => owns || *role == Role::Admin,
                     Rule::Staffing => *role == Role::StaffingOfficer,
+                    Rule::Sender => *role == Role::DepartmentOfficer,
                 };
-                let no_such_list = r.path.contains("/lists/{id}") && objects.list.is_none();
+                let no_such_list = (r.path.contains("/lists/{id}") && objects.list.is_none())
+                    || ((r.path.contains("/tasks/{id}") || r.path.contains("/task-targets/{id}"))
+                        && objects.task.is_none());
                 let s = reply.status;
                 let what = format!(
                     "{username} ({role}) {} {path} [{scope:?}] → {s}: {}",

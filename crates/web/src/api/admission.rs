@@ -1,4 +1,6 @@
-//! API of duty lists: import, inherit, publish, history, the version in force, diff, export.
+//! API of duty lists (import, inherit, publish, history, the version in force, diff,
+//! export) and of tasks sent down (send, decisions, review queue, rulings, appeal,
+//! withdrawal, burden).
 
 use axum::Json;
 use axum::extract::State;
@@ -6,6 +8,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use grassroots_app::admission::listfile;
 use grassroots_app::admission::lists::{PublishRequest, VersionWithItems};
+use grassroots_app::admission::tasks::{AppealRequest, BurdenReport, NewTaskRequest, RulingRequest, TaskView};
+use grassroots_domain::admission::task::{TargetId, TargetState, TaskId, TaskTarget};
 use grassroots_domain::admission::{ItemKind, ListDiff, ListVersion, VersionId};
 use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::page::{Page, PageRequest};
@@ -202,4 +206,97 @@ async fn export_list(
     };
     let disposition = format!("attachment; filename=\"{name}.{ext}\"");
     Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+pub fn task_routes(r: OpenApiRouter<WebState>) -> OpenApiRouter<WebState> {
+    r.routes(routes!(send_task))
+        .routes(routes!(get_task))
+        .routes(routes!(withdraw_task))
+        .routes(routes!(list_targets))
+        .routes(routes!(rule_on_target))
+        .routes(routes!(appeal_target))
+        .routes(routes!(burden))
+}
+
+/// Send a task to towns of the sender's county; each town's decision comes back at once
+/// (county departments).
+#[utoipa::path(post, path = "/api/v1/tasks", tag = "admission", request_body = NewTaskRequest,
+    responses((status = 201, body = TaskView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn send_task(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiJson(req): ApiJson<NewTaskRequest>,
+) -> Result<(StatusCode, Json<TaskView>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.app.send_task(&a, req).await?)))
+}
+
+/// A task with the decisions of the towns the caller may see.
+#[utoipa::path(get, path = "/api/v1/tasks/{id}", tag = "admission", params(("id" = i64, Path)),
+    responses((status = 200, body = TaskView), (status = 404, body = Problem)))]
+async fn get_task(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<TaskView>, ApiError> {
+    Ok(Json(s.app.get_task(&a, TaskId(id)).await?))
+}
+
+/// Take a task back from every town (its sender).
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/withdraw", tag = "admission", params(("id" = i64, Path)),
+    responses((status = 200, body = TaskView), (status = 403, body = Problem), (status = 409, body = Problem)))]
+async fn withdraw_task(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<TaskView>, ApiError> {
+    Ok(Json(s.app.withdraw_task(&a, TaskId(id)).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct TargetQuery {
+    /// `pending_review` is the staffing office's queue; `accepted` a town's work.
+    pub state: Option<TargetState>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// Target towns' decisions in the caller's scope, newest first.
+#[utoipa::path(get, path = "/api/v1/task-targets", tag = "admission", params(TargetQuery), responses((status = 200, body = Page<TaskTarget>)))]
+async fn list_targets(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<TargetQuery>,
+) -> Result<Json<Page<TaskTarget>>, ApiError> {
+    Ok(Json(s.app.list_targets(&a, q.state, PageRequest::from_parts(q.page, q.per_page)).await?))
+}
+
+/// Rule on a task waiting for review (staffing office).
+#[utoipa::path(post, path = "/api/v1/task-targets/{id}/ruling", tag = "admission", params(("id" = i64, Path)), request_body = RulingRequest,
+    responses((status = 200, body = TaskTarget), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn rule_on_target(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<RulingRequest>,
+) -> Result<Json<TaskTarget>, ApiError> {
+    Ok(Json(s.app.rule_on_target(&a, TargetId(id), req).await?))
+}
+
+/// Appeal a refusal, once (the task's sender).
+#[utoipa::path(post, path = "/api/v1/task-targets/{id}/appeal", tag = "admission", params(("id" = i64, Path)), request_body = AppealRequest,
+    responses((status = 200, body = TaskTarget), (status = 403, body = Problem), (status = 409, body = Problem)))]
+async fn appeal_target(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<AppealRequest>,
+) -> Result<Json<TaskTarget>, ApiError> {
+    Ok(Json(s.app.appeal_target(&a, TargetId(id), req).await?))
+}
+
+/// What each department pushes down: tasks per month by decision, share refused, review times.
+#[utoipa::path(get, path = "/api/v1/burden", tag = "admission", responses((status = 200, body = BurdenReport)))]
+async fn burden(State(s): State<WebState>, ApiActor(a): ApiActor) -> Result<Json<BurdenReport>, ApiError> {
+    Ok(Json(s.app.burden(&a).await?))
 }

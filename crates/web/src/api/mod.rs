@@ -50,7 +50,8 @@ pub fn routes() -> (axum::Router<WebState>, utoipa::openapi::OpenApi) {
         utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new()),
         utoipa::openapi::security::SecurityRequirement::new("session", Vec::<String>::new()),
     ]);
-    let (router, doc) = admission::routes(core::routes(OpenApiRouter::with_openapi(doc))).split_for_parts();
+    let routes = admission::task_routes(admission::routes(core::routes(OpenApiRouter::with_openapi(doc))));
+    let (router, doc) = routes.split_for_parts();
     (router, doc)
 }
 
