@@ -70,10 +70,20 @@ pub struct DemoSummary {
     pub divisions: usize,
     pub bodies: usize,
     pub users: usize,
+    /// Tasks sent down to the pilot towns.
+    pub tasks: usize,
 }
 
 impl App {
+    /// The whole demo: the directory, then the flows' data.
     pub async fn seed_demo(&self) -> Result<DemoSummary> {
+        let mut summary = self.seed_demo_directory().await?;
+        summary.tasks = crate::admission::demo::seed(self).await?;
+        Ok(summary)
+    }
+
+    /// Divisions, bodies and one user per role; no flow data.
+    pub async fn seed_demo_directory(&self) -> Result<DemoSummary> {
         let actor = Actor::system("demo");
         let imported = self.import_divisions(&actor, DIVISIONS.as_bytes()).await?;
         let mut summary = DemoSummary { divisions: imported.inserted, ..Default::default() };

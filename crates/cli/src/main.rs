@@ -226,7 +226,7 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
             }
             let app = open().await?;
             let s = app.seed_demo().await.map_err(explain)?;
-            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, database = %url, "demo data ready");
+            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, tasks = s.tasks, database = %url, "demo data ready");
             if !no_serve {
                 println!(
                     "demo: open http://{listen}/ and log in as, e.g., suixi.admin / {}",
@@ -294,6 +294,7 @@ async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: bool) -> Res
         .map(|v| v == "true" || v == "1")
         .or(file.behind_proxy)
         .unwrap_or(false);
+    let stop = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, demo, "serving");
     // Every minute: pick up a calendar imported by `grassroots calendar import` while
@@ -316,7 +317,7 @@ async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: bool) -> Res
     let router =
         grassroots_web::router(app.clone(), grassroots_web::WebOptions { secure_cookies: secure, behind_proxy });
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stop)
         .await
         .map_err(|e| e.to_string())?;
     housekeeping.abort();
@@ -325,21 +326,21 @@ async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: bool) -> Res
     Ok(())
 }
 
-/// Ctrl-C or SIGTERM: stop accepting, let requests in flight finish.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM: stop accepting, let requests in flight finish. The handlers are
+/// installed before the socket is bound, so a signal that comes early is not the default
+/// (fatal) one.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
     #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down");
+    let mut term =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(|e| e.to_string())?;
+    Ok(async move {
+        #[cfg(unix)]
+        let term = term.recv();
+        #[cfg(not(unix))]
+        let term = std::future::pending::<Option<()>>();
+        tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
+        tracing::info!("shutting down");
+    })
 }
 
 async fn user(app: App, cmd: UserCommand) -> Result<(), String> {

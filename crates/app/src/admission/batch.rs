@@ -15,6 +15,9 @@ pub struct TaskLine {
     pub title: String,
     #[serde(default)]
     pub description: String,
+    /// The county department that sends it, when the file says.
+    #[serde(default)]
+    pub sender: Option<String>,
     #[serde(default)]
     pub label: Option<Decision>,
     #[serde(default)]
@@ -141,6 +144,7 @@ mod tests {
             id: 1.into(),
             title: "t".into(),
             description: String::new(),
+            sender: None,
             label: Some(label),
             item: item.map(str::to_owned),
         }

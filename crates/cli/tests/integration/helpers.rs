@@ -131,10 +131,10 @@ pub async fn open(db: &TestDb) -> App {
     App::open(&db.url, Settings::default()).await.expect("open app")
 }
 
-/// An app with the demo counties, bodies and users.
+/// An app with the demo counties, bodies and users (no flow data).
 pub async fn demo(db: &TestDb) -> App {
     let app = open(db).await;
-    app.seed_demo().await.expect("seed demo");
+    app.seed_demo_directory().await.expect("seed demo");
     app
 }
 

@@ -33,6 +33,7 @@ both_backends!(demo_is_idempotent, |db: TestDb| async move {
     let first = app.seed_demo().await.unwrap();
     assert_eq!(first.divisions, 641);
     assert!(first.users >= 10);
+    assert_eq!(first.tasks, 60);
     let second = app.seed_demo().await.unwrap();
     assert_eq!(second, Default::default());
 });
