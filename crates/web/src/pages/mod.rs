@@ -6,8 +6,9 @@ pub mod core;
 use askama::Template;
 use axum::handler::Handler;
 use axum::http::{Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, on};
+use serde::Deserialize;
 
 use crate::Surface;
 use crate::auth::PageSession;
@@ -82,6 +83,57 @@ pub fn pager(lang: Lang, base: &str, page: u32, per_page: u32, total: i64) -> St
     }
     out.push_str("</p>");
     out
+}
+
+/// A form with no fields but the CSRF token.
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// Search and page of a list page.
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub page: Option<u32>,
+}
+
+/// After a form: on success, on to `next`; on bad input or a conflict, the page again with
+/// the message above its form; on anything else, an error page.
+pub async fn after_form<F: Future<Output = Response>>(
+    lang: Lang,
+    result: Result<(), grassroots_app::AppError>,
+    next: &str,
+    again: impl FnOnce(String) -> F,
+) -> Response {
+    match result {
+        Ok(()) => Redirect::to(next).into_response(),
+        Err(e) => match form_error(lang, e) {
+            Ok(msg) => again(msg).await,
+            Err(e) => error_page(lang, e),
+        },
+    }
+}
+
+/// Bad input and conflicts are shown above the form; anything else is an error page.
+pub fn form_error(lang: Lang, e: grassroots_app::AppError) -> Result<String, ApiError> {
+    let e = ApiError::from(e);
+    if matches!(e.code, "validation_failed" | "conflict") {
+        let mut m = crate::i18n::error_message(lang, e.code).to_owned();
+        if e.errors.is_empty() {
+            m.push(' ');
+            m.push_str(&e.detail);
+        }
+        for fe in &e.errors {
+            m.push(' ');
+            m.push_str(&crate::i18n::field_error(lang, fe));
+        }
+        Ok(m)
+    } else {
+        Err(e)
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_owned()).unwrap_or_default()
 }
 
 /// Routes outside the API, recorded as they are added so tests can enumerate every one.

@@ -10,9 +10,8 @@ use grassroots_domain::core::user::TokenId;
 use grassroots_domain::page::PageRequest;
 use serde::Deserialize;
 
-use super::{Empty, after_form, form_error};
 use crate::auth::{CsrfForm, PageSession};
-use crate::pages::{Chrome, error_page, render};
+use crate::pages::{Chrome, Empty, after_form, error_page, form_error, render};
 use crate::state::WebState;
 
 // ---- tokens ----

@@ -6,9 +6,8 @@ use axum::response::Response;
 use grassroots_domain::core::time::display_local;
 use grassroots_domain::page::PageRequest;
 
-use super::ListQuery;
 use crate::auth::PageSession;
-use crate::pages::{Chrome, error_page, pager, render};
+use crate::pages::{Chrome, ListQuery, error_page, pager, render};
 use crate::state::WebState;
 
 #[derive(Template)]

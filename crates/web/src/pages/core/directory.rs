@@ -13,11 +13,11 @@ use grassroots_domain::core::role::Role;
 use grassroots_domain::core::user::UserId;
 use serde::Deserialize;
 
-use super::{Empty, ListQuery, after_form, kind_label, role_label, urlencode};
+use super::{kind_label, role_label};
 use crate::auth::{CsrfForm, PageSession};
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::pages::{Chrome, error_page, pager, render};
+use crate::pages::{Chrome, Empty, ListQuery, after_form, error_page, pager, render, urlencode};
 use crate::state::WebState;
 
 // ---- divisions ----

@@ -7,12 +7,9 @@ mod directory;
 mod session;
 
 use axum::http::Method;
-use axum::response::{IntoResponse, Redirect, Response};
 use grassroots_domain::core::body::BodyKind;
 use grassroots_domain::core::role::Role;
-use serde::Deserialize;
 
-use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::pages::PageRoutes;
 
@@ -50,56 +47,4 @@ fn kind_label(lang: Lang, k: BodyKind) -> &'static str {
         Lang::Zh => k.label_zh(),
         Lang::En => k.label_en(),
     }
-}
-
-/// A form with no fields but the CSRF token.
-#[derive(Deserialize)]
-pub(super) struct Empty {}
-
-/// Search and page of a list page.
-#[derive(Deserialize, Default)]
-pub(super) struct ListQuery {
-    q: Option<String>,
-    page: Option<u32>,
-}
-
-/// The message a failed form shows above it, in the visitor's language.
-/// After a form: on success, on to `next`; on bad input or a conflict, the page again with
-/// the message above its form; on anything else, an error page.
-async fn after_form<F: Future<Output = Response>>(
-    lang: Lang,
-    result: Result<(), grassroots_app::AppError>,
-    next: &str,
-    again: impl FnOnce(String) -> F,
-) -> Response {
-    match result {
-        Ok(()) => Redirect::to(next).into_response(),
-        Err(e) => match form_error(lang, e) {
-            Ok(msg) => again(msg).await,
-            Err(e) => crate::pages::error_page(lang, e),
-        },
-    }
-}
-
-/// Bad input and conflicts are shown above the form; anything else is an error page.
-fn form_error(lang: Lang, e: grassroots_app::AppError) -> Result<String, ApiError> {
-    let e = ApiError::from(e);
-    if matches!(e.code, "validation_failed" | "conflict") {
-        let mut m = crate::i18n::error_message(lang, e.code).to_owned();
-        if e.errors.is_empty() {
-            m.push(' ');
-            m.push_str(&e.detail);
-        }
-        for fe in &e.errors {
-            m.push(' ');
-            m.push_str(&crate::i18n::field_error(lang, fe));
-        }
-        Ok(m)
-    } else {
-        Err(e)
-    }
-}
-
-fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_owned()).unwrap_or_default()
 }

@@ -7,13 +7,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
 
-use super::{Empty, role_label};
+use super::role_label;
 use crate::auth::{
     ClientAddress, CsrfForm, LOGIN_CSRF_COOKIE, PageSession, SESSION_COOKIE, removal, same_secret, session_cookie,
 };
 use crate::error::ApiError;
 use crate::i18n::{LANG_COOKIE, Lang};
-use crate::pages::{Chrome, error_page, render};
+use crate::pages::{Chrome, Empty, error_page, render};
 use crate::state::WebState;
 
 /// Only paths of this site may be a redirect target after login. Browsers drop tabs and
