@@ -170,3 +170,50 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for CsrfForm<T> {
         Ok(CsrfForm { session, form })
     }
 }
+
+/// A file form (`multipart/form-data`) posted from one of our pages by a logged-in user:
+/// like [`CsrfForm`], the CSRF field is checked before anything else is used.
+pub struct CsrfUpload {
+    pub session: PageSession,
+    pub fields: std::collections::HashMap<String, String>,
+    /// The uploaded file's bytes, when one was sent.
+    pub file: Option<axum::body::Bytes>,
+}
+
+impl FromRequest<WebState> for CsrfUpload {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &WebState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let session = PageSession::from_request_parts(&mut parts, state).await?;
+        let lang = session.lang;
+        let bad = |code: &'static str, detail: String| {
+            crate::pages::error_page(lang, ApiError::new(StatusCode::BAD_REQUEST, code, detail))
+        };
+        let mut multipart = axum::extract::Multipart::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| bad("invalid_form", e.body_text()))?;
+        let mut fields = std::collections::HashMap::new();
+        let mut file = None;
+        while let Some(field) = multipart.next_field().await.map_err(|e| bad("invalid_form", e.body_text()))? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if field.file_name().is_some() {
+                file = Some(field.bytes().await.map_err(|e| bad("invalid_form", e.body_text()))?);
+            } else {
+                fields.insert(name, field.text().await.map_err(|e| bad("invalid_form", e.body_text()))?);
+            }
+        }
+        let sent = fields.get(CSRF_FIELD).map(String::as_str).unwrap_or("");
+        if !same_secret(sent, &session.csrf_token) {
+            return Err(crate::pages::error_page(
+                lang,
+                ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf_failed",
+                    "the form is stale or did not come from this site; reload the page",
+                ),
+            ));
+        }
+        Ok(CsrfUpload { session, fields, file })
+    }
+}

@@ -64,6 +64,11 @@ fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/tasks/{id}/withdraw") | ("POST", "/api/v1/task-targets/{id}/appeal") => Sender,
         ("POST", "/api/v1/task-targets/{id}/ruling") => Staffing,
         ("GET", "/api/v1/tasks/{id}") | ("GET", "/api/v1/task-targets") | ("GET", "/api/v1/burden") => Anyone,
+        ("GET", "/lists") | ("GET", "/tasks") | ("GET", "/tasks/{id}") | ("GET", "/review") | ("GET", "/burden") => {
+            Anyone
+        }
+        ("POST", "/lists/import") | ("POST", "/lists/{id}/publish") | ("POST", "/task-targets/{id}/ruling") => Staffing,
+        ("POST", "/tasks") | ("POST", "/tasks/{id}/withdraw") | ("POST", "/task-targets/{id}/appeal") => Sender,
         _ => return None,
     })
 }
@@ -272,7 +277,16 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         ("PUT", "/api/v1/me/password") | ("POST", "/password") => {
             json!({ "current_password": "not it", "new_password": "something long enough" })
         }
-        ("POST", "/api/v1/lists/{id}/publish") => json!({ "effective_from": "2026-01-01" }),
+        ("POST", "/api/v1/lists/{id}/publish") | ("POST", "/lists/{id}/publish") => {
+            json!({ "effective_from": "2026-01-01" })
+        }
+        ("POST", "/tasks") => json!({
+            "title": format!("关于开展秋冬季森林防灭火工作的通知{n}"), "text": "请做好巡山护林。",
+            "targets": format!("{}104", &home.division[..6])
+        }),
+        ("POST", "/task-targets/{id}/ruling") => json!({ "accept": "false", "reason": "不予准入" }),
+        ("POST", "/task-targets/{id}/appeal") => json!({ "reason": "该任务系上级统一部署" }),
+        ("POST", "/lists/import") => json!({ "division": home.division }),
         ("POST", "/api/v1/tasks") => json!({
             "title": format!("关于开展秋冬季森林防灭火工作的通知{n}"), "text": "请做好巡山护林。",
             "targets": [format!("{}104", &home.division[..6])]
@@ -291,8 +305,23 @@ fn form_fields(v: &Value) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-async fn call(c: &Client, surface: Surface, method: &Method, path: &str, body: &Value) -> Reply {
+async fn call(c: &Client, surface: Surface, method: &Method, path: &str, body_json: &Value) -> Reply {
+    let body = body_json;
     match (surface, method.as_str()) {
+        (Surface::Page, "POST") if path == "/lists/import" => {
+            let b = "XBOUNDARY";
+            let mut body = String::new();
+            let csrf = c.csrf.clone().unwrap_or_default();
+            let division = body_json["division"].as_str().unwrap_or_default().to_owned();
+            for (name, value) in [("csrf", csrf), ("division", division), ("note", "matrix".into())] {
+                body.push_str(&format!("--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+            }
+            body.push_str(&format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"lists.csv\"\r\nContent-Type: text/csv\r\n\r\n"));
+            let mut bytes = body.into_bytes();
+            bytes.extend_from_slice(crate::admission::LISTS);
+            bytes.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+            c.without_csrf().send("POST", path, Some(&format!("multipart/form-data; boundary={b}")), bytes).await
+        }
         (Surface::Page, "POST") => {
             let mut fields = form_fields(body);
             if let Some(t) = &c.csrf {

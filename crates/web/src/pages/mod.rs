@@ -1,6 +1,7 @@
 //! Server-rendered pages: plain HTML forms, no client-side framework, a few kilobytes each
 //! so they load on a weak rural connection and work on a phone.
 
+pub mod admission;
 pub mod core;
 
 use askama::Template;
