@@ -294,3 +294,50 @@ both_backends!(bad_tasks_are_refused_whole, |db: TestDb| async move {
     let staffing = actor(&app, "suixi.staffing").await;
     assert_eq!(app.list_targets(&staffing, None, PageRequest::default()).await.unwrap().total, 0);
 });
+
+#[tokio::test]
+async fn the_pages_send_show_and_rule() {
+    use axum::http::StatusCode;
+    let db = TestDb::sqlite();
+    let app = demo(&db).await;
+    pilot_lists(&app).await;
+    let market = Client::login(&app, "suixi.market").await;
+    let csrf = market.csrf.clone().unwrap();
+    let page = market.without_csrf();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("title", "关于由乡镇核发食品经营许可证的通知"),
+        ("text", "即日起辖区小餐饮的食品经营许可证由各乡镇受理审查并核发。"),
+        ("targets", "340621104"),
+        ("targets", "340621105"),
+    ];
+    let r = page.form("/tasks", &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let html = page.get(&r.location()).await.text();
+    assert!(html.contains("负面清单") && html.contains("<mark>") && html.contains("LH-FM-"), "{html}");
+    let empty = [("csrf", csrf.as_str()), ("title", "标题"), ("text", "内容")];
+    let html = page.form("/tasks", &empty).await.text();
+    assert!(html.contains("输入有误"), "{html}");
+
+    let review = [
+        ("csrf", csrf.as_str()),
+        ("title", "关于下达招商引资任务的通知"),
+        ("text", "完成签约项目三个，年底排名通报。"),
+        ("targets", "340621104"),
+    ];
+    page.form("/tasks", &review).await;
+    let staffing = Client::login(&app, "suixi.staffing").await;
+    let queue = staffing.get("/review").await.text();
+    assert!(queue.contains("关于下达招商引资任务的通知") && queue.contains("/ruling"), "{queue}");
+    let target =
+        staffing.get("/api/v1/task-targets?state=pending_review").await.json()["items"][0]["id"].as_i64().unwrap();
+    let s_csrf = staffing.csrf.clone().unwrap();
+    let ruling = [("csrf", s_csrf.as_str()), ("accept", "false"), ("reason", "清单之外无事项")];
+    let r = staffing.without_csrf().form(&format!("/task-targets/{target}/ruling"), &ruling).await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/review".to_owned()));
+    assert_eq!(staffing.get("/api/v1/task-targets?state=pending_review").await.json()["total"], 0);
+    let burden = staffing.get("/burden").await.text();
+    assert!(burden.contains("<svg") && burden.contains("濉溪县市场监督管理局"), "{burden}");
+    let lists = staffing.get("/lists?division=340621104&kind=negative").await.text();
+    assert!(lists.contains("LH-FM-001") && !lists.contains("LH-JB-001"));
+}
