@@ -129,6 +129,21 @@ impl FromRequestParts<WebState> for PageSession {
     }
 }
 
+impl PageSession {
+    /// A form's CSRF field against the session's token; a mismatch is a 403 page.
+    fn check_form_token(&self, sent: &str) -> Result<(), Response> {
+        if same_secret(sent, &self.csrf_token) {
+            return Ok(());
+        }
+        let e = ApiError::new(
+            StatusCode::FORBIDDEN,
+            "csrf_failed",
+            "the form is stale or did not come from this site; reload the page",
+        );
+        Err(crate::pages::error_page(self.lang, e))
+    }
+}
+
 /// A form posted from one of our pages by a logged-in user: the CSRF field is checked
 /// before the form is read, so no page handler can forget it.
 pub struct CsrfForm<T> {
@@ -151,16 +166,7 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for CsrfForm<T> {
         })?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
         let sent = fields.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str()).unwrap_or("");
-        if !same_secret(sent, &session.csrf_token) {
-            return Err(crate::pages::error_page(
-                lang,
-                ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "csrf_failed",
-                    "the form is stale or did not come from this site; reload the page",
-                ),
-            ));
-        }
+        session.check_form_token(sent)?;
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
             crate::pages::error_page(
                 lang,
@@ -204,16 +210,7 @@ impl FromRequest<WebState> for CsrfUpload {
             }
         }
         let sent = fields.get(CSRF_FIELD).map(String::as_str).unwrap_or("");
-        if !same_secret(sent, &session.csrf_token) {
-            return Err(crate::pages::error_page(
-                lang,
-                ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "csrf_failed",
-                    "the form is stale or did not come from this site; reload the page",
-                ),
-            ));
-        }
+        session.check_form_token(sent)?;
         Ok(CsrfUpload { session, fields, file })
     }
 }
