@@ -166,7 +166,9 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for CsrfForm<T> {
         })?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
         let sent = fields.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str()).unwrap_or("");
-        session.check_form_token(sent)?;
+        if let Some(rejection) = session.form_token_rejection(sent) {
+            return Err(rejection);
+        }
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
             crate::pages::error_page(
                 lang,
@@ -210,7 +212,9 @@ impl FromRequest<WebState> for CsrfUpload {
             }
         }
         let sent = fields.get(CSRF_FIELD).map(String::as_str).unwrap_or("");
-        session.check_form_token(sent)?;
+        if let Some(rejection) = session.form_token_rejection(sent) {
+            return Err(rejection);
+        }
         Ok(CsrfUpload { session, fields, file })
     }
 }
