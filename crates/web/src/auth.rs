@@ -130,17 +130,17 @@ impl FromRequestParts<WebState> for PageSession {
 }
 
 impl PageSession {
-    /// A form's CSRF field against the session's token; a mismatch is a 403 page.
-    fn check_form_token(&self, sent: &str) -> Result<(), Response> {
+    /// A form's CSRF field against the session's token: the 403 page when they differ.
+    fn form_token_rejection(&self, sent: &str) -> Option<Response> {
         if same_secret(sent, &self.csrf_token) {
-            return Ok(());
+            return None;
         }
         let e = ApiError::new(
             StatusCode::FORBIDDEN,
             "csrf_failed",
             "the form is stale or did not come from this site; reload the page",
         );
-        Err(crate::pages::error_page(self.lang, e))
+        Some(crate::pages::error_page(self.lang, e))
     }
 }
 
