@@ -158,6 +158,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("effective_from", "生效日期", "Effective from"),
     ("publish", "发布", "Publish"),
     ("import", "导入", "Import"),
+    ("inherit", "从县级模板生成本镇草稿", "New draft from the county template"),
     ("export", "导出", "Export"),
     ("file", "文件（XLSX 或 CSV）", "File (XLSX or CSV)"),
     ("note", "说明", "Note"),

@@ -68,6 +68,7 @@ fn rule(method: &Method, path: &str) -> Option<Rule> {
             Anyone
         }
         ("POST", "/lists/import") | ("POST", "/lists/{id}/publish") | ("POST", "/task-targets/{id}/ruling") => Staffing,
+        ("POST", "/lists/inherit") => Staffing,
         ("POST", "/tasks") | ("POST", "/tasks/{id}/withdraw") | ("POST", "/task-targets/{id}/appeal") => Sender,
         _ => return None,
     })
@@ -286,7 +287,7 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         }),
         ("POST", "/task-targets/{id}/ruling") => json!({ "accept": "false", "reason": "不予准入" }),
         ("POST", "/task-targets/{id}/appeal") => json!({ "reason": "该任务系上级统一部署" }),
-        ("POST", "/lists/import") => json!({ "division": home.division }),
+        ("POST", "/lists/import") | ("POST", "/lists/inherit") => json!({ "division": home.division }),
         ("POST", "/api/v1/tasks") => json!({
             "title": format!("关于开展秋冬季森林防灭火工作的通知{n}"), "text": "请做好巡山护林。",
             "targets": [format!("{}104", &home.division[..6])]

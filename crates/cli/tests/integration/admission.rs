@@ -338,6 +338,13 @@ async fn the_pages_send_show_and_rule() {
     assert_eq!(staffing.get("/api/v1/task-targets?state=pending_review").await.json()["total"], 0);
     let burden = staffing.get("/burden").await.text();
     assert!(burden.contains("<svg") && burden.contains("濉溪县市场监督管理局"), "{burden}");
+    // A town's new draft from the county template, through the page.
+    let template = app.import_list(&Actor::system("test"), &code("340621"), LISTS, "模板").await.unwrap();
+    app.publish_list(&Actor::system("test"), template.id, publish("2022-01-01")).await.unwrap();
+    let r =
+        staffing.without_csrf().form("/lists/inherit", &[("csrf", s_csrf.as_str()), ("division", "340621105")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(staffing.get(&r.location()).await.text().contains("草稿"));
     let lists = staffing.get("/lists?division=340621104&kind=negative").await.text();
     assert!(lists.contains("LH-FM-001") && !lists.contains("LH-JB-001"));
 }

@@ -200,6 +200,26 @@ pub(super) async fn import(State(s): State<WebState>, f: CsrfUpload) -> Response
 }
 
 #[derive(Deserialize)]
+pub(super) struct InheritForm {
+    division: String,
+}
+
+/// A town's new draft from the county template in force.
+pub(super) async fn inherit(State(s): State<WebState>, f: CsrfForm<InheritForm>) -> Response {
+    let lang = f.session.lang;
+    let division = f.form.division.clone();
+    let result = match DivisionCode::parse(&division) {
+        Ok(code) => s.app.inherit_list(&f.session.actor, &code).await.map(|v| v.id.0),
+        Err(e) => Err(e.into()),
+    };
+    let next = format!("/lists?division={}&version={}", urlencode(&division), result.as_ref().copied().unwrap_or(0));
+    let again = |msg| {
+        lists_page(&s, &f.session, ListsQuery { division: Some(division.clone()), ..Default::default() }, Some(msg))
+    };
+    after_form(lang, result.map(|_| ()), &next, again).await
+}
+
+#[derive(Deserialize)]
 pub(super) struct PublishForm {
     effective_from: String,
 }

@@ -15,6 +15,7 @@ use crate::pages::PageRoutes;
 pub fn routes(r: PageRoutes) -> PageRoutes {
     r.route(Method::GET, "/lists", lists::lists)
         .route(Method::POST, "/lists/import", lists::import)
+        .route(Method::POST, "/lists/inherit", lists::inherit)
         .route(Method::POST, "/lists/{id}/publish", lists::publish)
         .route(Method::GET, "/tasks", tasks::tasks)
         .route(Method::POST, "/tasks", tasks::send)
