@@ -31,6 +31,9 @@ const SPECIALISED: &[&str] = &[
     "核发", "审批", "许可", "发证", "颁发", "鉴定", "检测", "检验", "评估", "评审", "审查", "认定", "处罚", "罚款",
     "吊销", "查处", "立案", "验收",
 ];
+/// Places kept per evidence word.
+const MAX_SPANS: usize = 20;
+
 /// Marks of a notice's preamble rather than its ask.
 const BOILERPLATE: &[&str] = &[
     "习近平",
@@ -235,7 +238,9 @@ impl Screener {
             .map(|(t, w)| Evidence {
                 term: (*t).to_owned(),
                 weight: round3(w.min(3.0) * self.idf[*t]),
-                spans: words.iter().filter(|x| x.text == *t).map(|x| (x.start, x.end)).collect(),
+                // Enough places to show; a text that repeats a word a thousand times need not
+                // carry a thousand.
+                spans: words.iter().filter(|x| x.text == *t).map(|x| (x.start, x.end)).take(MAX_SPANS).collect(),
             })
             .collect();
         evidence.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.term.cmp(&b.term)));

@@ -166,7 +166,9 @@ impl App {
         if current.status == VersionStatus::Published {
             return Err(AppError::Conflict(format!("version {} is already published", current.number)));
         }
-        store::publish(&mut tx, id, &day.to_string(), &now()).await?;
+        if !store::publish(&mut tx, id, &day.to_string(), &now()).await? {
+            return Err(AppError::Conflict(format!("version {} is already published", current.number)));
+        }
         let (after, _) = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         let change = Change {
             action: "list.publish",

@@ -160,7 +160,9 @@ impl App {
             }
         }
         errors.into_result()?;
-        // Screen before the transaction: the engine is pure and the write lock stays short.
+        // Screen what is stored (trimmed), so evidence places match the text shown; and do
+        // it before the transaction, so the write lock stays short.
+        let (title, text) = (req.title.trim(), req.text.trim());
         let day = today();
         let mut decided = Vec::new();
         for town in &req.targets {
@@ -168,7 +170,7 @@ impl App {
             let outcome = match version {
                 Some(v) => {
                     let items = list_store::items(&mut c, v.id).await?;
-                    let s = self.screeners.get(v.id.0, &items).screen(&req.title, &req.text);
+                    let s = self.screeners.get(v.id.0, &items).screen(title, text);
                     let item = s.item.as_ref().and_then(|code| items.iter().find(|i| &i.code == code)).cloned();
                     (
                         Some(v.id.0),
@@ -189,8 +191,8 @@ impl App {
             county_code: actor.division_code.get(..6).unwrap_or_default(),
             sender_body_id: body.0,
             sender: &actor.label(),
-            title: req.title.trim(),
-            text: req.text.trim(),
+            title,
+            text,
             legal_basis: req.legal_basis.as_deref().unwrap_or("").trim(),
             due_date: due.as_deref(),
             now: &created,
@@ -282,6 +284,14 @@ impl App {
         let mut added = None;
         if let Some(item) = &req.add_item {
             item.validate()?;
+            if item.kind == grassroots_domain::admission::ItemKind::Negative {
+                let e = ValidationError::new(
+                    "add_item.kind",
+                    "not_allowed",
+                    "accepting a task adds a duty or cooperation item",
+                );
+                return Err(e.into());
+            }
             let current = list_store::in_force(&mut tx, &before.division_code, &today()).await?;
             let mut items = match &current {
                 Some(v) => list_store::items(&mut tx, v.id).await?,
@@ -306,6 +316,15 @@ impl App {
             };
             let v = list_store::insert_draft(&mut tx, &new, &items).await?;
             list_store::publish(&mut tx, v.id, &today(), &now()).await?;
+            let version = Change {
+                action: "list.add_by_ruling",
+                object_type: "duty_list_version",
+                object_id: v.id.to_string(),
+                division_code: Some(before.division_code.clone()),
+                before: None,
+                after: audit::json(&j!({ "version": v, "item": item, "task_target": id })),
+            };
+            audit::record(&mut tx, actor, version).await?;
             added = Some(v.id);
         }
         let state = if req.accept { TargetState::Accepted } else { TargetState::Refused };
@@ -350,10 +369,9 @@ impl App {
     pub async fn withdraw_task(&self, actor: &Actor, id: TaskId) -> Result<TaskView> {
         let mut tx = self.store.begin().await?;
         let before = self.own_task(actor, &mut tx, id).await?;
-        if before.status == "withdrawn" {
+        if !store::withdraw(&mut tx, id, &now()).await? {
             return Err(AppError::Conflict("the task is already withdrawn".into()));
         }
-        store::withdraw(&mut tx, id, &now()).await?;
         let (task, _) = store::get_task(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         let targets = store::targets_of(&mut tx, id).await?.into_iter().map(|(t, _)| t).collect();
         let change = Change {
@@ -406,48 +424,48 @@ impl App {
     /// Tasks per sending department per month by decision, the share refused, and how
     /// long the staffing office takes to rule.
     pub async fn burden(&self, actor: &Actor) -> Result<BurdenReport> {
+        use grassroots_domain::core::time::{SHANGHAI, from_stored};
         actor.require(Permission::ReadDirectory)?;
         let mut c = self.store.conn().await?;
         let mut rows: BTreeMap<(String, String, i64), BurdenRow> = BTreeMap::new();
+        let mut hours: BTreeMap<i64, (f64, f64)> = BTreeMap::new();
         for r in store::burden(&mut c, &actor.scope_path).await? {
-            let row =
-                rows.entry((r.sender_name.clone(), r.month.clone(), r.sender_body_id)).or_insert_with(|| BurdenRow {
-                    sender_body_id: r.sender_body_id,
-                    sender: r.sender_name.clone(),
-                    month: r.month.clone(),
-                    ..Default::default()
-                });
+            let Some(created) = from_stored(&r.created_at) else { continue };
+            // The month as the county lives it, in Shanghai time.
+            let local = created.to_offset(SHANGHAI);
+            let month = format!("{}-{:02}", local.year(), u8::from(local.month()));
+            let key = (r.sender_name.clone(), month.clone(), r.sender_body_id);
+            let row = rows.entry(key).or_insert_with(|| BurdenRow {
+                sender_body_id: r.sender_body_id,
+                sender: r.sender_name.clone(),
+                month,
+                ..Default::default()
+            });
             match r.decision.as_str() {
-                "duty" => row.duty += r.targets,
-                "cooperation" => row.cooperation += r.targets,
-                "negative" => row.negative += r.targets,
-                _ => row.review += r.targets,
+                "duty" => row.duty += 1,
+                "cooperation" => row.cooperation += 1,
+                "negative" => row.negative += 1,
+                _ => row.review += 1,
             }
-            row.total += r.targets;
+            row.total += 1;
             if r.state == "refused" {
-                row.refused_share += r.targets as f64;
+                row.refused_share += 1.0;
+            }
+            if let (Some(asked), Some(ruled)) =
+                (from_stored(&r.review_from), r.ruled_at.as_deref().and_then(from_stored))
+            {
+                let e = hours.entry(r.sender_body_id).or_default();
+                e.0 += (ruled - asked).as_seconds_f64() / 3600.0;
+                e.1 += 1.0;
             }
         }
         let rows: Vec<BurdenRow> = rows
             .into_values()
             .map(|mut r| {
-                r.refused_share =
-                    if r.total > 0 { (r.refused_share / r.total as f64 * 1000.0).round() / 1000.0 } else { 0.0 };
+                r.refused_share = (r.refused_share / r.total as f64 * 1000.0).round() / 1000.0;
                 r
             })
             .collect();
-        let mut hours: BTreeMap<i64, (f64, f64)> = BTreeMap::new();
-        for (sender, created, ruled) in store::rulings(&mut c, &actor.scope_path).await? {
-            let (Some(a), Some(b)) = (
-                grassroots_domain::core::time::from_stored(&created),
-                grassroots_domain::core::time::from_stored(&ruled),
-            ) else {
-                continue;
-            };
-            let e = hours.entry(sender).or_default();
-            e.0 += (b - a).as_seconds_f64() / 3600.0;
-            e.1 += 1.0;
-        }
         let review_hours = hours.into_iter().map(|(k, (sum, n))| (k, (sum / n * 10.0).round() / 10.0)).collect();
         Ok(BurdenReport { rows, review_hours })
     }

@@ -235,6 +235,10 @@ both_backends!(tasks_are_screened_ruled_appealed_and_counted, |db: TestDb| async
         .clone();
     item.code = "LH-JB-099".into();
     item.title = "招商引资项目服务".into();
+    let mut negative = item.clone();
+    negative.kind = ItemKind::Negative;
+    let wrong = RulingRequest { accept: true, reason: "x".into(), add_item: Some(negative) };
+    assert!(matches!(app.rule_on_target(&staffing, second, wrong).await, Err(AppError::Validation(_))));
     let accept = RulingRequest { accept: true, reason: "纳入基本履职事项".into(), add_item: Some(item) };
     assert_eq!(app.rule_on_target(&staffing, second, accept).await.unwrap().state, TargetState::Accepted);
     let now_in_force = app
@@ -259,15 +263,18 @@ both_backends!(tasks_are_screened_ruled_appealed_and_counted, |db: TestDb| async
     app.rule_on_target(&staffing, first, refuse_again).await.unwrap();
     assert!(matches!(app.appeal_target(&market, first, appeal()).await, Err(AppError::Conflict(_))));
 
-    // Withdrawal reaches every town.
+    // Withdrawal reaches every town where the task is open; a refusal stays a refusal.
     let w = app.withdraw_task(&market, coop.task.id).await.unwrap();
     assert!(w.targets.iter().all(|t| t.state == TargetState::Withdrawn));
+    let w = app.withdraw_task(&market, refused.task.id).await.unwrap();
+    assert_eq!(w.targets[0].state, TargetState::Refused);
     assert!(matches!(app.withdraw_task(&market, coop.task.id).await, Err(AppError::Conflict(_))));
 
     let report = app.burden(&staffing).await.unwrap();
     let row = &report.rows[0];
     assert_eq!(row.sender, "濉溪县市场监督管理局");
     assert_eq!((row.cooperation, row.negative, row.review, row.total), (2, 1, 2, 5));
+    assert!(row.month.len() == 7 && row.month.starts_with("20"), "{row:?}");
     assert!((row.refused_share - 0.4).abs() < 1e-9, "{row:?}");
     assert!(report.review_hours.values().all(|h| *h >= 0.0));
 });
@@ -336,6 +343,8 @@ async fn the_pages_send_show_and_rule() {
     let r = staffing.without_csrf().form(&format!("/task-targets/{target}/ruling"), &ruling).await;
     assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/review".to_owned()));
     assert_eq!(staffing.get("/api/v1/task-targets?state=pending_review").await.json()["total"], 0);
+    let html = staffing.get("/tasks?state=%22%3E%3Ch1%3Einjected&page=2").await.text();
+    assert!(!html.contains("<h1>injected"), "the state parameter reaches the page unescaped");
     let burden = staffing.get("/burden").await.text();
     assert!(burden.contains("<svg") && burden.contains("濉溪县市场监督管理局"), "{burden}");
     // A town's new draft from the county template, through the page.

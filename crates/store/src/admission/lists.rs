@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::core::{Arg, page, under};
-use crate::{Result, parse_col};
+use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "v.id, v.county_code, v.division_code, v.number, v.status, v.effective_from, v.note, v.based_on, \
     v.created_by, v.created_at, v.published_at";
@@ -55,7 +55,8 @@ pub async fn insert_draft(c: &mut AnyConnection, v: &NewVersion<'_>, items: &[Li
     .bind(v.created_by)
     .bind(v.now)
     .fetch_one(&mut *c)
-    .await?;
+    .await
+    .map_err(StoreError::on_duplicate("version number (another draft was made at the same moment)"))?;
     let row =
         sqlx::query(sql!("SELECT {COLS} FROM duty_list_version v WHERE v.id = $1")).bind(id).fetch_one(&mut *c).await?;
     let created = version(&row)?;
@@ -134,16 +135,18 @@ pub async fn list(
     page(c, COLS, from, "v.division_code, v.number DESC", &args, limit, offset, version).await
 }
 
-pub async fn publish(c: &mut AnyConnection, id: VersionId, effective_from: &str, now: &str) -> Result<()> {
-    sqlx::query(
-        "UPDATE duty_list_version SET status = 'published', effective_from = $1, published_at = $2 WHERE id = $3",
+/// Publishes a draft; false when it was no longer a draft (someone published it first).
+pub async fn publish(c: &mut AnyConnection, id: VersionId, effective_from: &str, now: &str) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE duty_list_version SET status = 'published', effective_from = $1, published_at = $2 \
+         WHERE id = $3 AND status = 'draft'",
     )
     .bind(effective_from)
     .bind(now)
     .bind(id.0)
     .execute(c)
     .await?;
-    Ok(())
+    Ok(r.rows_affected() == 1)
 }
 
 /// The published version in force on `date` (YYYY-MM-DD): the latest to take effect by then.

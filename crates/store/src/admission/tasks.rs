@@ -198,14 +198,25 @@ pub async fn set_appeal(c: &mut AnyConnection, id: TargetId, reason: &str, now: 
     Ok(())
 }
 
-pub async fn withdraw(c: &mut AnyConnection, id: TaskId, now: &str) -> Result<()> {
-    sqlx::query("UPDATE task SET status = 'withdrawn', withdrawn_at = $1 WHERE id = $2")
+/// Withdraws an active task from the towns where it is still open (accepted or waiting
+/// for review); refusals stay refusals, so the burden count keeps them. False when the
+/// task was no longer active.
+pub async fn withdraw(c: &mut AnyConnection, id: TaskId, now: &str) -> Result<bool> {
+    let r = sqlx::query("UPDATE task SET status = 'withdrawn', withdrawn_at = $1 WHERE id = $2 AND status = 'active'")
         .bind(now)
         .bind(id.0)
         .execute(&mut *c)
         .await?;
-    sqlx::query("UPDATE task_target SET state = 'withdrawn' WHERE task_id = $1").bind(id.0).execute(c).await?;
-    Ok(())
+    if r.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE task_target SET state = 'withdrawn' WHERE task_id = $1 AND state IN ('accepted', 'pending_review')",
+    )
+    .bind(id.0)
+    .execute(c)
+    .await?;
+    Ok(true)
 }
 
 /// Holds the target's row for a read-check-write.
@@ -214,24 +225,26 @@ pub async fn lock_target(c: &mut AnyConnection, id: TargetId) -> Result<()> {
     Ok(())
 }
 
-/// One row of the burden count: a sender, a month (UTC, YYYY-MM), a decision, how many.
+/// One target, as the burden count needs it. Months are a matter of local time, so the
+/// grouping is left to the caller.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BurdenRow {
     pub sender_body_id: i64,
     pub sender_name: String,
-    pub month: String,
+    pub created_at: String,
     pub decision: String,
     pub state: String,
-    pub targets: i64,
+    /// When the staffing office was last asked: the appeal if there was one, else screening.
+    pub review_from: String,
+    pub ruled_at: Option<String>,
 }
 
 pub async fn burden(c: &mut AnyConnection, scope_path: &str) -> Result<Vec<BurdenRow>> {
     let rows = sqlx::query(
-        "SELECT t.sender_body_id, b.name, substr(t.created_at, 1, 7) AS month, tt.decision, tt.state, COUNT(*) AS n \
+        "SELECT t.sender_body_id, b.name, tt.created_at, tt.decision, tt.state, \
+         COALESCE(tt.appealed_at, tt.created_at) AS review_from, tt.ruled_at \
          FROM task_target tt JOIN task t ON t.id = tt.task_id JOIN body b ON b.id = t.sender_body_id \
-         JOIN division d ON d.code = tt.division_code WHERE d.path LIKE $1 \
-         GROUP BY t.sender_body_id, b.name, substr(t.created_at, 1, 7), tt.decision, tt.state \
-         ORDER BY b.name, month, tt.decision, tt.state",
+         JOIN division d ON d.code = tt.division_code WHERE d.path LIKE $1 ORDER BY b.name, tt.created_at",
     )
     .bind(under(scope_path))
     .fetch_all(c)
@@ -241,23 +254,12 @@ pub async fn burden(c: &mut AnyConnection, scope_path: &str) -> Result<Vec<Burde
             Ok(BurdenRow {
                 sender_body_id: r.try_get("sender_body_id")?,
                 sender_name: r.try_get("name")?,
-                month: r.try_get("month")?,
+                created_at: r.try_get("created_at")?,
                 decision: r.try_get("decision")?,
                 state: r.try_get("state")?,
-                targets: r.try_get("n")?,
+                review_from: r.try_get("review_from")?,
+                ruled_at: r.try_get("ruled_at")?,
             })
         })
         .collect()
-}
-
-/// (sender body, created_at, ruled_at) of every ruled target in scope, for review times.
-pub async fn rulings(c: &mut AnyConnection, scope_path: &str) -> Result<Vec<(i64, String, String)>> {
-    let rows = sqlx::query(
-        "SELECT t.sender_body_id, tt.created_at, tt.ruled_at FROM task_target tt JOIN task t ON t.id = tt.task_id \
-         JOIN division d ON d.code = tt.division_code WHERE d.path LIKE $1 AND tt.ruled_at IS NOT NULL",
-    )
-    .bind(under(scope_path))
-    .fetch_all(c)
-    .await?;
-    rows.iter().map(|r| Ok((r.try_get("sender_body_id")?, r.try_get("created_at")?, r.try_get("ruled_at")?))).collect()
 }

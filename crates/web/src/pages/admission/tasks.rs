@@ -103,8 +103,9 @@ async fn tasks_page(s: &WebState, session: &PageSession, q: TasksQuery, error: O
             state: state_label(lang, t.state),
         })
         .collect();
-    let base = match &q.state {
-        Some(st) => format!("/tasks?state={st}"),
+    // The parsed state, never the raw parameter: the pager's links are markup.
+    let base = match state {
+        Some(st) => format!("/tasks?state={}", st.as_str()),
         None => "/tasks".to_owned(),
     };
     render(&TasksPage {
@@ -186,10 +187,16 @@ fn highlight(text: &str, evidence_json: &str) -> String {
         .flat_map(|e| e["spans"].as_array().cloned().unwrap_or_default())
         .filter_map(|s| Some((s[0].as_u64()? as usize, s[1].as_u64()? as usize)))
         .collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut mark = vec![false; chars.len()];
+    for (a, b) in spans {
+        for m in mark.iter_mut().take(b.min(chars.len())).skip(a) {
+            *m = true;
+        }
+    }
     let mut out = String::new();
     let mut marked = false;
-    for (i, ch) in text.chars().enumerate() {
-        let inside = spans.iter().any(|(a, b)| i >= *a && i < *b);
+    for (ch, inside) in chars.iter().zip(mark) {
         if inside != marked {
             out.push_str(if inside { "<mark>" } else { "</mark>" });
             marked = inside;
@@ -200,7 +207,7 @@ fn highlight(text: &str, evidence_json: &str) -> String {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\n' => out.push_str("<br>"),
-            c => out.push(c),
+            c => out.push(*c),
         }
     }
     if marked {
@@ -350,7 +357,7 @@ async fn review_page(s: &WebState, session: &PageSession, page: Option<u32>, err
         rows,
         pager: pager(lang, "/review", list.page, list.per_page, list.total),
         staffing: session.actor.role == Role::StaffingOfficer,
-        kinds: ItemKind::ALL.iter().map(|k| (k.as_str(), kind_label(lang, *k))).collect(),
+        kinds: [ItemKind::Duty, ItemKind::Cooperation].iter().map(|k| (k.as_str(), kind_label(lang, *k))).collect(),
     })
 }
 
@@ -365,6 +372,8 @@ pub(super) struct RulingForm {
     item_kind: String,
     #[serde(default)]
     item_title: String,
+    #[serde(default)]
+    item_lead: String,
 }
 
 pub(super) async fn rule(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<RulingForm>) -> Response {
@@ -378,7 +387,7 @@ pub(super) async fn rule(State(s): State<WebState>, Path(id): Path<i64>, f: Csrf
             area: String::new(),
             title: form.item_title.trim().to_owned(),
             description: String::new(),
-            lead_department: String::new(),
+            lead_department: form.item_lead.trim().to_owned(),
             legal_basis: String::new(),
             office: String::new(),
             keywords: vec![],
