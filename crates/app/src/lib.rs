@@ -19,7 +19,8 @@ pub use error::{AppError, Result};
 #[derive(Clone)]
 pub struct App {
     pub store: Store,
-    calendar: Arc<RwLock<WorkingCalendar>>,
+    /// Swapped whole on reload; readers keep the snapshot they took.
+    calendar: Arc<RwLock<Arc<WorkingCalendar>>>,
     screeners: Arc<admission::tasks::Screeners>,
     pub settings: Settings,
 }
@@ -58,7 +59,7 @@ impl App {
     }
 
     /// A snapshot of the working-day calendar in force.
-    pub fn calendar(&self) -> WorkingCalendar {
-        self.calendar.read().map(|c| c.clone()).unwrap_or_default()
+    pub fn calendar(&self) -> Arc<WorkingCalendar> {
+        self.calendar.read().map(|c| Arc::clone(&c)).unwrap_or_default()
     }
 }

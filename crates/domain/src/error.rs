@@ -40,6 +40,11 @@ impl ValidationError {
         if self.is_empty() { Ok(()) } else { Err(self) }
     }
 
+    /// The messages alone, for a caller that names the place itself.
+    pub fn messages(&self) -> String {
+        self.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ")
+    }
+
     pub fn summary(&self) -> String {
         self.errors.iter().map(|e| format!("{}: {}", e.location, e.message)).collect::<Vec<_>>().join("; ")
     }

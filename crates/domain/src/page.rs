@@ -58,12 +58,4 @@ impl<T> Page<T> {
         let req = req.normalized();
         Self { items, page: req.page, per_page: req.per_page, total }
     }
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            items: self.items.into_iter().map(f).collect(),
-            page: self.page,
-            per_page: self.per_page,
-            total: self.total,
-        }
-    }
 }

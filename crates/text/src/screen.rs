@@ -176,14 +176,6 @@ impl Screener {
         Self { segmenter, items: indexed, postings, idf, unknown_idf, avg_len, params }
     }
 
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     pub fn screen(&self, title: &str, description: &str) -> Screening {
         let text = format!("{title}\n{description}");
         let words = self.segmenter.words(&text);

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use grassroots_domain::ValidationError;
 use grassroots_domain::admission::task::{TargetId, TargetState, Task, TaskId, TaskTarget};
-use grassroots_domain::admission::{Decision, ListItem};
+use grassroots_domain::admission::{Decision, ListItem, VersionId};
 use grassroots_domain::core::division::{DivisionCode, Level};
 use grassroots_domain::core::role::Permission;
 use grassroots_domain::page::{Page, PageRequest};
@@ -27,24 +27,30 @@ pub const MAX_TITLE: usize = 200;
 pub const MAX_TEXT: usize = 20_000;
 pub const MAX_TARGETS: usize = 100;
 
-/// Engines by list version: a published version never changes, so its index is kept.
+/// A published version's items and the engine indexed over them.
+type Indexed = Arc<(Vec<ListItem>, Screener)>;
+
+/// Engines by list version: a published version never changes, so its items and index are
+/// read and built once.
 #[derive(Default)]
 pub struct Screeners {
     segmenter: OnceLock<Arc<Segmenter>>,
-    by_version: Mutex<HashMap<i64, Arc<Screener>>>,
+    by_version: Mutex<HashMap<i64, Indexed>>,
 }
 
 impl Screeners {
-    fn get(&self, version: i64, items: &[ListItem]) -> Arc<Screener> {
-        if let Some(s) = self.by_version.lock().ok().and_then(|m| m.get(&version).cloned()) {
-            return s;
+    async fn get(&self, c: &mut grassroots_store::Conn, version: VersionId) -> Result<Indexed> {
+        if let Some(s) = self.by_version.lock().ok().and_then(|m| m.get(&version.0).cloned()) {
+            return Ok(s);
         }
+        let items = list_store::items(c, version).await?;
         let segmenter = self.segmenter.get_or_init(|| Arc::new(Segmenter::new())).clone();
-        let screener = Arc::new(Screener::new(segmenter, items));
+        let screener = Screener::new(segmenter, &items);
+        let indexed = Arc::new((items, screener));
         if let Ok(mut m) = self.by_version.lock() {
-            m.insert(version, screener.clone());
+            m.insert(version.0, indexed.clone());
         }
-        screener
+        Ok(indexed)
     }
 }
 
@@ -169,8 +175,9 @@ impl App {
             let version = list_store::in_force(&mut c, town.as_str(), &day).await?;
             let outcome = match version {
                 Some(v) => {
-                    let items = list_store::items(&mut c, v.id).await?;
-                    let s = self.screeners.get(v.id.0, &items).screen(title, text);
+                    let indexed = self.screeners.get(&mut c, v.id).await?;
+                    let (items, screener) = &*indexed;
+                    let s = screener.screen(title, text);
                     let item = s.item.as_ref().and_then(|code| items.iter().find(|i| &i.code == code)).cloned();
                     (
                         Some(v.id.0),

@@ -80,7 +80,7 @@ impl App {
         let mut c = self.store.conn().await?;
         let cal = WorkingCalendar::new(store::all(&mut c).await?);
         if let Ok(mut w) = self.calendar.write() {
-            *w = cal;
+            *w = std::sync::Arc::new(cal);
         }
         Ok(())
     }

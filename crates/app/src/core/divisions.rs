@@ -85,14 +85,13 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<(u64, Division)>, ValidationError> {
         let line = rec.position().map_or(0, |p| p.line());
         let at = |col: usize| format!("line {line}, column {} ({})", col + 1, HEADER[col]);
         let field = |i: usize| rec.get(i).unwrap_or("");
-        let code =
-            DivisionCode::parse(field(0)).map_err(|e| errors.push(at(0), "invalid_division_code", e.summary_plain()));
-        let level = field(2).parse::<Level>().map_err(|e| errors.push(at(2), "invalid_level", e.summary_plain()));
+        let code = DivisionCode::parse(field(0)).map_err(|e| errors.push(at(0), "invalid_division_code", e.messages()));
+        let level = field(2).parse::<Level>().map_err(|e| errors.push(at(2), "invalid_level", e.messages()));
         let parent = match field(3) {
             "" => Ok(None),
-            p => DivisionCode::parse(p)
-                .map(Some)
-                .map_err(|e| errors.push(at(3), "invalid_division_code", e.summary_plain())),
+            p => {
+                DivisionCode::parse(p).map(Some).map_err(|e| errors.push(at(3), "invalid_division_code", e.messages()))
+            }
         };
         let (Ok(code), Ok(level), Ok(parent_code)) = (code, level, parent) else { continue };
         let d = Division { code, name: field(1).to_owned(), level, parent_code };
@@ -107,15 +106,6 @@ pub fn parse_csv(data: &[u8]) -> Result<Vec<(u64, Division)>, ValidationError> {
     }
     errors.into_result()?;
     Ok(out)
-}
-
-trait Plain {
-    fn summary_plain(&self) -> String;
-}
-impl Plain for ValidationError {
-    fn summary_plain(&self) -> String {
-        self.errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ")
-    }
 }
 
 impl App {

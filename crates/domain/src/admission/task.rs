@@ -94,6 +94,7 @@ pub struct Task {
 pub struct TaskTarget {
     pub id: TargetId,
     pub task_id: TaskId,
+    pub task_title: String,
     pub division_code: String,
     /// The list version the decision was made against; none when the town had no list in force.
     pub list_version_id: Option<i64>,

@@ -9,9 +9,12 @@ use crate::{Result, parse_col};
 
 const TASK_COLS: &str = "t.id, t.county_code, t.sender_body_id, t.sender, t.title, t.text, t.legal_basis, t.due_date, \
     t.status, t.created_at, t.withdrawn_at";
-const TARGET_COLS: &str = "tt.id, tt.task_id, tt.division_code, tt.list_version_id, tt.decision, tt.item_code, tt.item_title, \
+const TARGET_COLS: &str = "tt.id, tt.task_id, t.title AS task_title, tt.division_code, tt.list_version_id, tt.decision, tt.item_code, tt.item_title, \
     tt.lead_department, tt.score, tt.evidence_json, tt.state, tt.ruling, tt.ruling_reason, tt.ruled_by, tt.ruled_at, \
     tt.appeal_reason, tt.appealed_at, tt.created_at";
+
+/// Targets with their task (for its title) and town (for its path).
+const TARGETS: &str = "task_target tt JOIN task t ON t.id = tt.task_id JOIN division d ON d.code = tt.division_code";
 
 fn task(r: &AnyRow) -> Result<Task> {
     Ok(Task {
@@ -35,6 +38,7 @@ fn target(r: &AnyRow) -> Result<TaskTarget> {
     Ok(TaskTarget {
         id: TargetId(r.try_get("id")?),
         task_id: TaskId(r.try_get("task_id")?),
+        task_title: r.try_get("task_title")?,
         division_code: r.try_get("division_code")?,
         list_version_id: r.try_get("list_version_id")?,
         decision: parse_col(&decision, "task_target.decision")?,
@@ -134,7 +138,7 @@ pub async fn get_task(c: &mut AnyConnection, id: TaskId) -> Result<Option<(Task,
 
 pub async fn targets_of(c: &mut AnyConnection, id: TaskId) -> Result<Vec<(TaskTarget, String)>> {
     let rows = sqlx::query(sql!(
-        "SELECT {TARGET_COLS}, d.path FROM task_target tt JOIN division d ON d.code = tt.division_code \
+        "SELECT {TARGET_COLS}, d.path FROM {TARGETS} \
          WHERE tt.task_id = $1 ORDER BY tt.division_code"
     ))
     .bind(id.0)
@@ -145,12 +149,10 @@ pub async fn targets_of(c: &mut AnyConnection, id: TaskId) -> Result<Vec<(TaskTa
 
 /// A target and the path of its town.
 pub async fn get_target(c: &mut AnyConnection, id: TargetId) -> Result<Option<(TaskTarget, String)>> {
-    let row = sqlx::query(sql!(
-        "SELECT {TARGET_COLS}, d.path FROM task_target tt JOIN division d ON d.code = tt.division_code WHERE tt.id = $1"
-    ))
-    .bind(id.0)
-    .fetch_optional(c)
-    .await?;
+    let row = sqlx::query(sql!("SELECT {TARGET_COLS}, d.path FROM {TARGETS} WHERE tt.id = $1"))
+        .bind(id.0)
+        .fetch_optional(c)
+        .await?;
     row.map(|r| Ok((target(&r)?, r.try_get("path")?))).transpose()
 }
 
@@ -162,9 +164,9 @@ pub async fn list_targets(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<TaskTarget>, i64)> {
-    let from = "FROM task_target tt JOIN division d ON d.code = tt.division_code WHERE d.path LIKE $1 AND ($2 = '' OR tt.state = $2)";
+    let from = format!("FROM {TARGETS} WHERE d.path LIKE $1 AND ($2 = '' OR tt.state = $2)");
     let args = [Arg::Text(under(scope_path)), Arg::Text(state.map(|s| s.as_str().to_owned()).unwrap_or_default())];
-    page(c, TARGET_COLS, from, "tt.id DESC", &args, limit, offset, target).await
+    page(c, TARGET_COLS, &from, "tt.id DESC", &args, limit, offset, target).await
 }
 
 pub async fn set_ruling(

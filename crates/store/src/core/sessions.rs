@@ -10,7 +10,6 @@ use crate::Result;
 pub struct StoredSession {
     pub user_id: UserId,
     pub csrf_token: String,
-    pub expires_at: String,
 }
 
 pub async fn insert(
@@ -36,19 +35,13 @@ pub async fn insert(
 
 /// The session with this hash if it has not expired at `now`.
 pub async fn get_live(c: &mut AnyConnection, id_hash: &str, now: &str) -> Result<Option<StoredSession>> {
-    let row = sqlx::query("SELECT user_id, csrf_token, expires_at FROM session WHERE id_hash = $1 AND expires_at > $2")
+    let row = sqlx::query("SELECT user_id, csrf_token FROM session WHERE id_hash = $1 AND expires_at > $2")
         .bind(id_hash)
         .bind(now)
         .fetch_optional(c)
         .await?;
-    row.map(|r| {
-        Ok(StoredSession {
-            user_id: UserId(r.try_get("user_id")?),
-            csrf_token: r.try_get("csrf_token")?,
-            expires_at: r.try_get("expires_at")?,
-        })
-    })
-    .transpose()
+    row.map(|r| Ok(StoredSession { user_id: UserId(r.try_get("user_id")?), csrf_token: r.try_get("csrf_token")? }))
+        .transpose()
 }
 
 pub async fn delete(c: &mut AnyConnection, id_hash: &str) -> Result<()> {

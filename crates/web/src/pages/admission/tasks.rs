@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use grassroots_app::admission::tasks::{AppealRequest, NewTaskRequest, RulingRequest};
 use grassroots_app::core::divisions::DivisionQuery;
-use grassroots_domain::admission::task::{TargetId, TargetState, TaskId, TaskTarget};
+use grassroots_domain::admission::task::{TargetId, TargetState, TaskId};
 use grassroots_domain::admission::{ItemKind, ListItem};
 use grassroots_domain::core::division::{DivisionCode, Level};
 use grassroots_domain::core::role::Role;
@@ -68,14 +68,6 @@ async fn towns(s: &WebState, session: &PageSession) -> Result<Vec<(String, Strin
         .collect())
 }
 
-async fn titles(s: &WebState, session: &PageSession, targets: &[TaskTarget]) -> Vec<String> {
-    let mut out = Vec::with_capacity(targets.len());
-    for t in targets {
-        out.push(s.app.get_task(&session.actor, t.task_id).await.map(|v| v.task.title).unwrap_or_default());
-    }
-    out
-}
-
 async fn tasks_page(s: &WebState, session: &PageSession, q: TasksQuery, error: Option<String>) -> Response {
     let lang = session.lang;
     let state = q.state.as_deref().and_then(|st| st.parse::<TargetState>().ok());
@@ -89,14 +81,12 @@ async fn tasks_page(s: &WebState, session: &PageSession, q: TasksQuery, error: O
     };
     let town_name =
         |code: &str| towns.iter().find(|(c, _)| c == code).map(|(_, n)| n.clone()).unwrap_or_else(|| code.to_owned());
-    let titles = titles(s, session, &list.items).await;
     let rows = list
         .items
         .iter()
-        .zip(titles)
-        .map(|(t, title)| TargetRow {
+        .map(|t| TargetRow {
             task_id: t.task_id.0,
-            title,
+            title: t.task_title.clone(),
             town: town_name(&t.division_code),
             decision: decision_label(lang, t.decision),
             item: [t.item_code.clone(), t.item_title.clone()].into_iter().flatten().collect::<Vec<_>>().join(" "),
@@ -326,12 +316,10 @@ async fn review_page(s: &WebState, session: &PageSession, page: Option<u32>, err
         Err(e) => return error_page(lang, e.into()),
     };
     let towns = towns(s, session).await.unwrap_or_default();
-    let titles = titles(s, session, &list.items).await;
     let rows = list
         .items
         .iter()
-        .zip(titles)
-        .map(|(t, title)| {
+        .map(|t| {
             let why = serde_json::from_str::<serde_json::Value>(&t.evidence_json)
                 .ok()
                 .and_then(|v| v["abstained"].as_str().map(str::to_owned))
@@ -339,7 +327,7 @@ async fn review_page(s: &WebState, session: &PageSession, page: Option<u32>, err
             ReviewRow {
                 id: t.id.0,
                 task_id: t.task_id.0,
-                title,
+                title: t.task_title.clone(),
                 town: towns
                     .iter()
                     .find(|(c, _)| *c == t.division_code)
