@@ -41,6 +41,22 @@ impl App {
         // The role first: nobody else may make Argon2 work for them.
         actor.require(Permission::ManageUsers)?;
         let mut errors = ValidationError::default();
+        let mut c = self.store.conn().await?;
+        // A body outside scope is reported like one that does not exist.
+        let body = match bodies::get(&mut c, req.body_id).await? {
+            Some((body, path)) if actor.sees(&path) => Some(body),
+            _ => {
+                errors.push("body_id", "unknown_body", format!("there is no body {}", req.body_id));
+                None
+            }
+        };
+        drop(c);
+        if let Some(body) = &body
+            && !req.role.fits(body.kind)
+        {
+            let message = format!("a {} cannot belong to a {}", req.role.label_en(), body.kind.label_en());
+            errors.push("role", "role_does_not_fit_body", message);
+        }
         let username = Username::parse(&req.username).map_err(|e| errors.errors.extend(e.errors)).ok();
         let display_name = req.display_name.trim();
         if display_name.is_empty() || display_name.chars().count() > 100 {
@@ -49,26 +65,11 @@ impl App {
         if let Err(e) = check_new_password(&req.username, &req.password) {
             errors.errors.extend(e.errors);
         }
-        std::mem::take(&mut errors).into_result()?;
-        // Hashed before the transaction: the write lock is not held while Argon2 works.
+        // Every problem found, then Argon2 only for a request that is good.
+        let (Some(username), Some(body)) = (username, body) else { return Err(errors.into()) };
+        errors.into_result()?;
         let hash = hash_password(&req.password).await?;
         let mut tx = self.store.begin().await?;
-        let (body, path) = bodies::get(&mut tx, req.body_id).await?.ok_or_else(|| {
-            ValidationError::new("body_id", "unknown_body", format!("there is no body {}", req.body_id))
-        })?;
-        actor.within(&path).map_err(|_| {
-            ValidationError::new("body_id", "unknown_body", format!("there is no body {}", req.body_id))
-        })?;
-        actor.require(Permission::ManageUsers)?;
-        if !req.role.fits(body.kind) {
-            errors.push(
-                "role",
-                "role_does_not_fit_body",
-                format!("a {} cannot belong to a {}", req.role.label_en(), body.kind.label_en()),
-            );
-        }
-        errors.into_result()?;
-        let Some(username) = username else { return Err(AppError::NotFound) };
         let id = users::insert(
             &mut tx,
             &users::NewUser {
