@@ -72,6 +72,10 @@ pub struct DemoSummary {
     pub users: usize,
     /// Tasks sent down to the pilot towns.
     pub tasks: usize,
+    /// Whether Linhuan's restructuring plan was made.
+    pub plan: bool,
+    /// Whether the catalog and the rounds were made.
+    pub empowerment: bool,
 }
 
 impl App {
@@ -79,6 +83,9 @@ impl App {
     pub async fn seed_demo(&self) -> Result<DemoSummary> {
         let mut summary = self.seed_demo_directory().await?;
         summary.tasks = crate::admission::demo::seed(self).await?;
+        let staffing = user(self, "suixi.staffing").await?;
+        summary.plan = crate::restructuring::demo::seed(self, &staffing).await?;
+        summary.empowerment = crate::empowerment::demo::seed(self, &staffing).await?;
         Ok(summary)
     }
 
@@ -114,8 +121,35 @@ impl App {
         Ok(summary)
     }
 
-    async fn find_body(&self, division: &str, name: &str) -> Result<Option<Body>> {
+    pub(crate) async fn find_body(&self, division: &str, name: &str) -> Result<Option<Body>> {
         let mut c = self.store.conn().await?;
         Ok(bodies::find_by_name(&mut c, &DivisionCode::parse(division)?, name).await?)
     }
+}
+
+/// A demo user acting.
+pub(crate) async fn user(app: &App, username: &str) -> Result<Actor> {
+    let u = app.find_user(&Actor::system("demo"), username).await?;
+    app.actor_of(u.id).await
+}
+
+/// A county department of Suixi, created when the demo first needs it; the demo acts as
+/// the command-line operator on that department's behalf.
+pub(crate) async fn department(app: &App, name: &str) -> Result<Actor> {
+    let body = match app.find_body(SUIXI, name).await? {
+        Some(b) => b,
+        None => {
+            let req = NewBodyRequest {
+                division_code: DivisionCode::parse(SUIXI)?,
+                kind: BodyKind::CountyDepartment,
+                name: name.to_owned(),
+            };
+            app.add_body(&Actor::system("demo"), req).await?
+        }
+    };
+    let mut actor = Actor::system("demo");
+    actor.body_id = Some(body.id);
+    actor.division_code = SUIXI.into();
+    actor.display_name = name.to_owned();
+    Ok(actor)
 }

@@ -13,6 +13,9 @@ pub enum AppError {
     NotFound,
     #[error("this action is not allowed for your role")]
     Forbidden,
+    /// The role may do this, but not to this object: it belongs to someone else.
+    #[error("{0}")]
+    NotYours(String),
     #[error("wrong username or password")]
     BadCredentials,
     #[error("the account is locked until {0} after repeated failed logins")]
@@ -42,6 +45,7 @@ impl AppError {
             AppError::Validation(_) => "validation_failed",
             AppError::NotFound => "not_found",
             AppError::Forbidden => "forbidden",
+            AppError::NotYours(_) => "not_yours",
             AppError::BadCredentials => "bad_credentials",
             AppError::AccountLocked(_) => "account_locked",
             AppError::AccountDisabled => "account_disabled",

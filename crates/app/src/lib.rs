@@ -5,7 +5,9 @@
 pub mod admission;
 pub mod core;
 pub mod demo;
+pub mod empowerment;
 pub mod error;
+pub mod restructuring;
 
 use std::sync::{Arc, RwLock};
 

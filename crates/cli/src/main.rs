@@ -73,6 +73,79 @@ enum Command {
     Backup { path: PathBuf },
     /// Screen tasks against a town's lists from files alone, without a database.
     Screen(ScreenArgs),
+    /// The county's catalog of matters it can devolve (赋权事项目录).
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Restructuring plans.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Towns' power lists (一镇一单).
+    #[command(subcommand)]
+    Powers(PowersCommand),
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Add or update matters from an XLSX or CSV file (header in English or Chinese); all or nothing.
+    Import {
+        /// County code, e.g. 340621.
+        #[arg(long)]
+        county: String,
+        file: PathBuf,
+    },
+    /// Write the catalog as XLSX (Chinese header) or CSV (English header).
+    Export {
+        #[arg(long)]
+        county: String,
+        /// xlsx or csv.
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// Where to write [default: standard output].
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    /// Draft a plan from a JSON plan document and list what keeps it from approval.
+    Import {
+        file: PathBuf,
+        /// Approve it at once, taking effect on this day (YYYY-MM-DD), if it adds up.
+        #[arg(long)]
+        approve_from: Option<String>,
+    },
+    /// Who owns a town's function on a day, and who owned it before.
+    Owner {
+        #[arg(long)]
+        town: String,
+        #[arg(long)]
+        function: String,
+        /// YYYY-MM-DD [default: today].
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PowersCommand {
+    /// Does the town hold the power on the day? Exit 0 if it does, 1 if not.
+    Check {
+        #[arg(long)]
+        town: String,
+        #[arg(long)]
+        matter: String,
+        /// YYYY-MM-DD [default: today].
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// A town's power list in force on a day.
+    List {
+        #[arg(long)]
+        town: String,
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -226,7 +299,7 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
             }
             let app = open().await?;
             let s = app.seed_demo().await.map_err(explain)?;
-            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, tasks = s.tasks, database = %url, "demo data ready");
+            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, tasks = s.tasks, plan = s.plan, empowerment = s.empowerment, database = %url, "demo data ready");
             if !no_serve {
                 println!(
                     "demo: open http://{listen}/ and log in as, e.g., suixi.admin / {}",
@@ -267,6 +340,9 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
             };
         }
         Command::Screen(args) => return screen(&args),
+        Command::Catalog(cmd) => catalog(open().await?, cmd).await?,
+        Command::Plan(cmd) => plan(open().await?, cmd).await?,
+        Command::Powers(cmd) => return powers(open().await?, cmd).await,
         Command::Backup { path } => {
             if path.exists() {
                 return Err(format!("{} exists; choose a new file", path.display()));
@@ -468,4 +544,125 @@ fn screen(args: &ScreenArgs) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn read_file(path: &PathBuf) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+async fn catalog(app: App, cmd: CatalogCommand) -> Result<(), String> {
+    use grassroots_app::empowerment::catalogfile;
+    match cmd {
+        CatalogCommand::Import { county, file } => {
+            let data = read_file(&file)?;
+            let s = app
+                .import_catalog(&Actor::system("catalog import"), &county, &data)
+                .await
+                .map_err(|e| format!("{}:\n{}", file.display(), explain(e)))?;
+            println!("{} matters added, {} updated", s.inserted, s.updated);
+        }
+        CatalogCommand::Export { county, format, output } => {
+            let matters = app.export_catalog(&Actor::system("catalog export"), &county).await.map_err(explain)?;
+            let bytes = match format.as_str() {
+                "csv" => catalogfile::write_csv(&matters),
+                "xlsx" => catalogfile::write_xlsx(&matters).map_err(|e| e.summary())?,
+                other => return Err(format!("“{other}” is not xlsx or csv")),
+            };
+            write_out(output.as_ref(), &bytes)?;
+        }
+    }
+    Ok(())
+}
+
+fn write_out(output: Option<&PathBuf>, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    match output {
+        Some(p) => std::fs::write(p, bytes).map_err(|e| format!("cannot write {}: {e}", p.display())),
+        None => std::io::stdout().write_all(bytes).map_err(|e| e.to_string()),
+    }
+}
+
+async fn plan(app: App, cmd: PlanCommand) -> Result<(), String> {
+    use grassroots_app::restructuring::{ApproveRequest, parse_document};
+    let actor = Actor::system("plan");
+    match cmd {
+        PlanCommand::Import { file, approve_from } => {
+            let doc = parse_document(&read_file(&file)?).map_err(|e| format!("{}: {}", file.display(), e.summary()))?;
+            let view = app.create_plan(&actor, doc).await.map_err(explain)?;
+            let c = &view.comparison;
+            println!(
+                "plan {} (draft {} of {}): {} departments → {} offices, {} → {} posts",
+                view.plan.id,
+                view.plan.number,
+                view.plan.division_code,
+                c.departments_before,
+                c.offices_after,
+                c.posts_before,
+                c.posts_after
+            );
+            for p in &view.problems {
+                println!("  {}: {}", p.location, p.message);
+            }
+            if let Some(day) = approve_from {
+                let v = app
+                    .approve_plan(&actor, view.plan.id, ApproveRequest { effective_from: day })
+                    .await
+                    .map_err(explain)?;
+                println!("approved, in effect from {}", v.plan.effective_from.unwrap_or_default());
+            }
+        }
+        PlanCommand::Owner { town, function, date } => {
+            let date = date.unwrap_or_else(|| grassroots_app::core::today().to_string());
+            let o = app.function_owner(&actor, &town, &function, &date).await.map_err(explain)?;
+            println!("{date}: {} ({} {})", o.name, o.kind, o.code);
+            for h in app.function_history(&actor, &town, &function).await.map_err(explain)? {
+                println!("  since {}: {}", h.since.as_deref().unwrap_or("the start"), h.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn powers(app: App, cmd: PowersCommand) -> Result<ExitCode, String> {
+    use std::io::Write;
+    let actor = Actor::system("powers");
+    let today = || grassroots_app::core::today().to_string();
+    match cmd {
+        PowersCommand::Check { town, matter, date } => {
+            let date = date.unwrap_or_else(today);
+            let h = app.holds_power(&actor, &town, &matter, &date).await.map_err(explain)?;
+            let list = h.version.map(|v| format!("list version {} from {}", v.number, v.effective_from));
+            if h.held {
+                println!("{town} holds {matter} on {date} ({})", list.unwrap_or_default());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("{town} does not hold {matter} on {date} ({})", list.unwrap_or("no list in force".into()));
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        PowersCommand::List { town, date } => {
+            let l = app.power_list(&actor, &town, date.as_deref()).await.map_err(explain)?;
+            match &l.version {
+                Some(v) => println!(
+                    "{} on {}: version {} from {}, {} powers",
+                    l.town_name,
+                    l.date,
+                    v.number,
+                    v.effective_from,
+                    l.powers.len()
+                ),
+                None => println!("{} on {}: no power list in force", l.town_name, l.date),
+            }
+            let mut out = std::io::stdout().lock();
+            for p in &l.powers {
+                // A closed pipe (`| head`) ends the listing quietly.
+                if writeln!(out, "{}\t{}\t{}\t{}", p.matter_code, p.power_type.label_zh(), p.name, p.department)
+                    .is_err()
+                {
+                    break;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }

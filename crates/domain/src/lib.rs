@@ -5,7 +5,10 @@
 
 pub mod admission;
 pub mod core;
+pub mod empowerment;
 pub mod error;
+mod named;
 pub mod page;
+pub mod restructuring;
 
 pub use error::{FieldError, ValidationError};

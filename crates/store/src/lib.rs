@@ -13,6 +13,8 @@ macro_rules! sql {
 
 pub mod admission;
 pub mod core;
+pub mod empowerment;
+pub mod restructuring;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -38,6 +40,18 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "admission",
         include_str!("../migrations/sqlite/0002_admission.sql"),
         include_str!("../migrations/postgres/0002_admission.sql"),
+    ),
+    (
+        3,
+        "restructuring",
+        include_str!("../migrations/sqlite/0003_restructuring.sql"),
+        include_str!("../migrations/postgres/0003_restructuring.sql"),
+    ),
+    (
+        4,
+        "empowerment",
+        include_str!("../migrations/sqlite/0004_empowerment.sql"),
+        include_str!("../migrations/postgres/0004_empowerment.sql"),
     ),
 ];
 

@@ -44,7 +44,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Forbidden | AppError::NotYours(_) => StatusCode::FORBIDDEN,
         AppError::BadCredentials | AppError::AccountDisabled => StatusCode::UNAUTHORIZED,
         AppError::AccountLocked(_) => StatusCode::LOCKED,
         AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,

@@ -34,6 +34,18 @@ impl Lang {
         }
     }
 
+    /// One of two texts written side by side where a page uses them.
+    pub fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    pub fn zh(self) -> bool {
+        self == Lang::Zh
+    }
+
     pub fn t(self, key: &str) -> &'static str {
         match MESSAGES.iter().find(|(k, _, _)| *k == key) {
             Some((_, zh, en)) => match self {

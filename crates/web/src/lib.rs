@@ -60,7 +60,8 @@ fn parts() -> Parts {
     let (api, openapi) = api::routes();
     let doc = openapi.to_json().unwrap_or_else(|_| "{}".into());
     let serve_doc = move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.clone()) };
-    let others = pages::admission::routes(pages::core::routes(pages::PageRoutes::new()))
+    let others = pages::core::routes(pages::PageRoutes::new());
+    let others = pages::restructuring::routes(pages::empowerment::routes(pages::admission::routes(others)))
         .public(Method::GET, "/healthz", ops::healthz)
         .public(Method::GET, "/metrics", ops::metrics)
         .public(Method::GET, "/api/v1/openapi.json", serve_doc);

@@ -5,16 +5,13 @@
 
 use grassroots_domain::admission::Decision;
 use grassroots_domain::admission::task::TargetState;
-use grassroots_domain::core::body::BodyKind;
 use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::page::PageRequest;
-use grassroots_store::core::bodies;
 
 use super::batch::read_tasks;
 use super::lists::PublishRequest;
 use super::tasks::{AppealRequest, NewTaskRequest, RulingRequest};
-use crate::core::bodies::NewBodyRequest;
-use crate::demo::{LINHUAN, SHUANGDUIJI, SUIXI};
+use crate::demo::{LINHUAN, SHUANGDUIJI, SUIXI, department, user};
 use crate::{Actor, App, Result};
 
 const LISTS: &[u8] = include_bytes!("../../../../data/screening/lists.csv");
@@ -24,7 +21,6 @@ const DEMO_TASKS: usize = 60;
 
 /// Returns how many tasks were sent (none when the demo already has its lists).
 pub(crate) async fn seed(app: &App) -> Result<usize> {
-    let sys = Actor::system("demo");
     let staffing = user(app, "suixi.staffing").await?;
     if app.list_versions(&staffing, None, PageRequest::default()).await?.total > 0 {
         return Ok(0);
@@ -40,7 +36,7 @@ pub(crate) async fn seed(app: &App) -> Result<usize> {
     let tasks = read_tasks(TASKS)?;
     let mut sent = Vec::new();
     for (i, t) in tasks.iter().take(DEMO_TASKS).enumerate() {
-        let sender = sender_for(app, &sys, t.sender.as_deref()).await?;
+        let sender = sender_for(app, t.sender.as_deref()).await?;
         let targets = if i % 2 == 0 { vec![LINHUAN, SHUANGDUIJI] } else { vec![LINHUAN] };
         let req = NewTaskRequest {
             title: t.title.clone(),
@@ -82,36 +78,12 @@ pub(crate) async fn seed(app: &App) -> Result<usize> {
     Ok(sent.len())
 }
 
-async fn user(app: &App, username: &str) -> Result<Actor> {
-    let u = app.find_user(&Actor::system("demo"), username).await?;
-    app.actor_of(u.id).await
-}
-
 /// The county department that sends a labelled task ("县应急管理局" becomes
-/// "濉溪县应急管理局"), created when the demo first needs it; the demo acts as the
-/// command-line operator on that department's behalf.
-async fn sender_for(app: &App, sys: &Actor, sender: Option<&str>) -> Result<Actor> {
+/// "濉溪县应急管理局").
+async fn sender_for(app: &App, sender: Option<&str>) -> Result<Actor> {
     let name = match sender.unwrap_or("县市场监督管理局") {
         s if s.starts_with('县') => format!("濉溪{s}"),
         s => s.to_owned(),
     };
-    let suixi = DivisionCode::parse(SUIXI)?;
-    let mut c = app.store.conn().await?;
-    let existing = bodies::find_by_name(&mut c, &suixi, &name).await?;
-    drop(c);
-    let body = match existing {
-        Some(b) => b,
-        None => {
-            app.add_body(
-                sys,
-                NewBodyRequest { division_code: suixi, kind: BodyKind::CountyDepartment, name: name.clone() },
-            )
-            .await?
-        }
-    };
-    let mut actor = Actor::system("demo");
-    actor.body_id = Some(body.id);
-    actor.division_code = SUIXI.into();
-    actor.display_name = name;
-    Ok(actor)
+    department(app, &name).await
 }

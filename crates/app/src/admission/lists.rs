@@ -10,12 +10,10 @@ use grassroots_store::admission::lists as store;
 use grassroots_store::core::divisions;
 use serde::{Deserialize, Serialize};
 use serde_json::json as j;
-use time::Date;
-use time::format_description::well_known::Iso8601;
 
 use super::listfile;
 use crate::core::audit::{self, Change};
-use crate::core::now;
+use crate::core::{now, parse_day};
 use crate::{Actor, App, AppError, Result};
 
 /// A version with its items.
@@ -30,11 +28,6 @@ pub struct VersionWithItems {
 pub struct PublishRequest {
     /// The day the version takes effect, YYYY-MM-DD.
     pub effective_from: String,
-}
-
-fn parse_day(s: &str, field: &str) -> Result<Date> {
-    Date::parse(s.trim(), &Iso8601::DATE)
-        .map_err(|_| ValidationError::new(field, "invalid_date", "a date is written YYYY-MM-DD").into())
 }
 
 /// Lists belong to a town, or to a county as the template its towns inherit.
@@ -85,8 +78,7 @@ impl App {
             );
         }
         let mut c = self.store.conn().await?;
-        let today =
-            time::OffsetDateTime::now_utc().to_offset(grassroots_domain::core::time::SHANGHAI).date().to_string();
+        let today = crate::core::today().to_string();
         let template = store::in_force(&mut c, town.county_code().as_str(), &today).await?.ok_or_else(|| {
             ValidationError::new("division", "no_template", "the county has no published template in force")
         })?;

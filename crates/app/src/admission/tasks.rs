@@ -20,7 +20,7 @@ use serde_json::json as j;
 use time::format_description::well_known::Iso8601;
 
 use crate::core::audit::{self, Change};
-use crate::core::now;
+use crate::core::{now, required};
 use crate::{Actor, App, AppError, Result};
 
 pub const MAX_TITLE: usize = 200;
@@ -114,19 +114,6 @@ pub struct BurdenReport {
     pub review_hours: BTreeMap<i64, f64>,
 }
 
-fn required(text: &str, field: &str, max: usize, errors: &mut ValidationError) {
-    let n = text.trim().chars().count();
-    if n == 0 {
-        errors.push(field, "required", format!("{field} is empty"));
-    } else if n > max {
-        errors.push(field, "too_long", format!("{field} has more than {max} characters"));
-    }
-}
-
-fn today() -> String {
-    time::OffsetDateTime::now_utc().to_offset(grassroots_domain::core::time::SHANGHAI).date().to_string()
-}
-
 impl App {
     /// Sends a task; each target town is screened against its lists in force today.
     pub async fn send_task(&self, actor: &Actor, req: NewTaskRequest) -> Result<TaskView> {
@@ -169,7 +156,7 @@ impl App {
         // Screen what is stored (trimmed), so evidence places match the text shown; and do
         // it before the transaction, so the write lock stays short.
         let (title, text) = (req.title.trim(), req.text.trim());
-        let day = today();
+        let day = crate::core::today().to_string();
         let mut decided = Vec::new();
         for town in &req.targets {
             let version = list_store::in_force(&mut c, town.as_str(), &day).await?;
@@ -299,7 +286,8 @@ impl App {
                 );
                 return Err(e.into());
             }
-            let current = list_store::in_force(&mut tx, &before.division_code, &today()).await?;
+            let current =
+                list_store::in_force(&mut tx, &before.division_code, &crate::core::today().to_string()).await?;
             let mut items = match &current {
                 Some(v) => list_store::items(&mut tx, v.id).await?,
                 None => vec![],
@@ -322,7 +310,7 @@ impl App {
                 now: &now(),
             };
             let v = list_store::insert_draft(&mut tx, &new, &items).await?;
-            list_store::publish(&mut tx, v.id, &today(), &now()).await?;
+            list_store::publish(&mut tx, v.id, &crate::core::today().to_string(), &now()).await?;
             let version = Change {
                 action: "list.add_by_ruling",
                 object_type: "duty_list_version",

@@ -76,6 +76,16 @@ impl Actor {
         if self.sees(division_path) { Ok(()) } else { Err(AppError::NotFound) }
     }
 
+    /// 404 unless the object at `division_path` is in scope or above it: a county's
+    /// published catalog and rounds are read by its towns too.
+    pub fn within_or_above(&self, division_path: &str) -> Result<()> {
+        if self.sees(division_path) || self.scope_path.starts_with(division_path) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
     /// An object in scope that the role may act on: scope first, so that an object out of
     /// scope is never told apart from one that does not exist.
     pub fn may_act_on(&self, division_path: &str, p: Permission) -> Result<()> {

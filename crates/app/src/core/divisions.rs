@@ -324,3 +324,44 @@ mod tests {
         assert_eq!(e.errors[0].code, "bad_header");
     }
 }
+
+/// How far a use case reaches from the actor's scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// Only divisions in scope: a town's own records.
+    Within,
+    /// Also the divisions above the scope: a county's catalog and rounds, read by its towns.
+    WithinOrAbove,
+}
+
+impl App {
+    /// The division a use case acts on, checked in the order that leaks nothing: out of
+    /// reach is “not found”; then the role (“forbidden”); then the level (bad input).
+    pub(crate) async fn division_for(
+        &self,
+        actor: &Actor,
+        code: &str,
+        reach: Reach,
+        p: Permission,
+        level: Level,
+    ) -> Result<StoredDivision> {
+        let parsed = DivisionCode::parse(code)?;
+        let mut c = self.store.conn().await?;
+        let d = divisions::get(&mut c, &parsed).await?.ok_or(AppError::NotFound)?;
+        match reach {
+            Reach::Within => actor.within(&d.path)?,
+            Reach::WithinOrAbove => actor.within_or_above(&d.path)?,
+        }
+        actor.require(p)?;
+        if d.division.level != level {
+            let field = level.as_str();
+            return Err(ValidationError::new(
+                field,
+                format!("not_a_{field}"),
+                format!("{} is not a {}", d.division.name, level.as_str()),
+            )
+            .into());
+        }
+        Ok(d)
+    }
+}

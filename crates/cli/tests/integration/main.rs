@@ -13,5 +13,7 @@ mod admission;
 mod api;
 mod browser;
 mod cli;
+mod empowerment;
 mod helpers;
+mod restructuring;
 mod store;

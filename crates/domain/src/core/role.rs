@@ -42,6 +42,17 @@ pub enum Permission {
     SendTasks,
     /// Rule on tasks that screening sent to review (the staffing office).
     RuleOnTasks,
+    /// Draft and approve restructuring plans (the staffing office).
+    ManagePlans,
+    /// Keep the catalog, run rounds, decide orders, publish and take back powers (the
+    /// staffing office).
+    ManageEmpowerment,
+    /// Order matters from the catalog for one's town.
+    OrderPowers,
+    /// Assess orders for the matters of one's own department.
+    AssessOrders,
+    /// Record a case or service done under a devolved power.
+    RecordPowerUse,
 }
 
 impl Role {
@@ -109,8 +120,10 @@ impl Role {
         match p {
             ReadDirectory | OwnTokens => true,
             ManageBodies | ManageUsers | ReadAudit | ImportDivisions => self == Role::Admin,
-            ManageLists | RuleOnTasks => self == Role::StaffingOfficer,
-            SendTasks => self == Role::DepartmentOfficer,
+            ManageLists | RuleOnTasks | ManagePlans | ManageEmpowerment => self == Role::StaffingOfficer,
+            SendTasks | AssessOrders => self == Role::DepartmentOfficer,
+            OrderPowers => self == Role::TownOfficer,
+            RecordPowerUse => matches!(self, Role::TownOfficer | Role::Inspector),
         }
     }
 

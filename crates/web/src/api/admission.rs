@@ -4,8 +4,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use grassroots_app::admission::listfile;
 use grassroots_app::admission::lists::{PublishRequest, VersionWithItems};
 use grassroots_app::admission::tasks::{AppealRequest, BurdenReport, NewTaskRequest, RulingRequest, TaskView};
@@ -17,7 +17,7 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{ApiBytes, ApiJson, ApiPath, ApiQuery};
+use super::{ApiBytes, ApiJson, ApiPath, ApiQuery, ExportQuery, spreadsheet};
 use crate::auth::ApiActor;
 use crate::error::{ApiError, Problem};
 use crate::state::WebState;
@@ -171,13 +171,6 @@ async fn diff_lists(
     Ok(Json(s.app.diff_lists(&a, VersionId(q.against), VersionId(id)).await?))
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ExportQuery {
-    /// `xlsx` (Chinese header, as counties publish) or `csv` (English header).
-    pub format: Option<String>,
-}
-
 /// A version as a file that imports back to the same list.
 #[utoipa::path(get, path = "/api/v1/lists/{id}/export", tag = "admission", params(("id" = i64, Path), ExportQuery),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>), (status = 404, body = Problem)))]
@@ -189,23 +182,7 @@ async fn export_list(
 ) -> Result<Response, ApiError> {
     let v = s.app.get_list(&a, VersionId(id)).await?;
     let name = format!("duty-list-{}-v{}", v.version.division_code, v.version.number);
-    let (bytes, mime, ext) = match q.format.as_deref().unwrap_or("xlsx") {
-        "csv" => (listfile::write_csv(&v.items), "text/csv; charset=utf-8", "csv"),
-        "xlsx" => (
-            listfile::write_xlsx(&v.items).map_err(grassroots_app::AppError::from)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-        other => {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_format",
-                format!("“{other}” is not xlsx or csv"),
-            ));
-        }
-    };
-    let disposition = format!("attachment; filename=\"{name}.{ext}\"");
-    Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    spreadsheet(q.format.as_deref(), &name, || listfile::write_csv(&v.items), || listfile::write_xlsx(&v.items))
 }
 
 pub fn task_routes(r: OpenApiRouter<WebState>) -> OpenApiRouter<WebState> {

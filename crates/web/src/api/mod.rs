@@ -4,6 +4,8 @@
 
 pub mod admission;
 pub mod core;
+pub mod empowerment;
+pub mod restructuring;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -22,6 +24,8 @@ use crate::state::WebState;
     tags(
         (name = "core", description = "Divisions, bodies, users, sessions, tokens, audit and the working-day calendar"),
         (name = "admission", description = "Duty lists and task admission (准入)"),
+        (name = "restructuring", description = "Restructuring plans: legacy departments into comprehensive offices"),
+        (name = "empowerment", description = "The empowerment menu (看单点菜, 一镇一单) and each town's power list"),
     ),
     modifiers(&Security),
 )]
@@ -50,7 +54,8 @@ pub fn routes() -> (axum::Router<WebState>, utoipa::openapi::OpenApi) {
         utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new()),
         utoipa::openapi::security::SecurityRequirement::new("session", Vec::<String>::new()),
     ]);
-    let routes = admission::task_routes(admission::routes(core::routes(OpenApiRouter::with_openapi(doc))));
+    let routes = core::routes(OpenApiRouter::with_openapi(doc));
+    let routes = empowerment::routes(restructuring::routes(admission::task_routes(admission::routes(routes))));
     let (router, doc) = routes.split_for_parts();
     (router, doc)
 }
@@ -131,4 +136,39 @@ impl<S: Send + Sync> FromRequest<S> for ApiBytes {
             }
         })
     }
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `xlsx` (Chinese header, as counties publish) or `csv` (English header).
+    pub format: Option<String>,
+}
+
+/// A table as a download: XLSX unless CSV is asked for.
+pub fn spreadsheet(
+    format: Option<&str>,
+    name: &str,
+    csv: impl FnOnce() -> Vec<u8>,
+    xlsx: impl FnOnce() -> Result<Vec<u8>, grassroots_domain::ValidationError>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let (bytes, mime, ext) = match format.unwrap_or("xlsx") {
+        "csv" => (csv(), "text/csv; charset=utf-8", "csv"),
+        "xlsx" => (
+            xlsx().map_err(grassroots_app::AppError::from)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        other => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_format",
+                format!("“{other}” is not xlsx or csv"),
+            ));
+        }
+    };
+    let disposition = format!("attachment; filename=\"{name}.{ext}\"");
+    Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }

@@ -2,7 +2,10 @@
 //! so they load on a weak rural connection and work on a phone.
 
 pub mod admission;
+pub mod chart;
 pub mod core;
+pub mod empowerment;
+pub mod restructuring;
 
 use askama::Template;
 use axum::handler::Handler;
@@ -131,6 +134,23 @@ pub fn form_error(lang: Lang, e: grassroots_app::AppError) -> Result<String, Api
     } else {
         Err(e)
     }
+}
+
+/// (code, name) of the towns of the actor's scope.
+pub async fn towns_in_scope(
+    s: &WebState,
+    session: &PageSession,
+) -> Result<Vec<(String, String)>, grassroots_app::AppError> {
+    use grassroots_app::core::divisions::DivisionQuery;
+    use grassroots_domain::core::division::Level;
+    let q = DivisionQuery { level: Some(Level::Town), per_page: Some(200), ..Default::default() };
+    Ok(s.app
+        .list_divisions(&session.actor, q)
+        .await?
+        .items
+        .into_iter()
+        .map(|d| (d.division.code.to_string(), d.division.name))
+        .collect())
 }
 
 pub fn urlencode(s: &str) -> String {

@@ -1,7 +1,6 @@
 //! The burden dashboard: what each department pushes down, as a table and a chart.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 use askama::Template;
 use axum::extract::State;
@@ -64,51 +63,11 @@ pub(super) async fn burden(State(s): State<WebState>, session: PageSession) -> R
     render(&BurdenPage { c: Chrome::of(&session), chart: chart(lang, &totals), rows })
 }
 
-/// Horizontal stacked bars, one per department, as inline SVG: no script, a few kilobytes.
+/// Stacked bars, one per department.
 fn chart(lang: Lang, totals: &BTreeMap<&str, [i64; 4]>) -> String {
     const COLORS: [&str; 4] = ["#2e7d32", "#1565c0", "#c62828", "#f9a825"];
     let keys = ["duty", "cooperation", "negative", "decision.review"];
-    let max = totals.values().map(|t| t.iter().sum::<i64>()).max().unwrap_or(0).max(1) as f64;
-    let (label_w, bar_w, row_h) = (220.0, 460.0, 22.0);
-    let height = 30.0 + row_h * totals.len() as f64;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {w} {height}" width="100%" style="max-width:{w}px;font-size:12px">"#,
-        w = label_w + bar_w + 40.0
-    );
-    for (i, key) in keys.iter().enumerate() {
-        let x = label_w + i as f64 * 110.0;
-        let _ = write!(
-            svg,
-            r#"<rect x="{x}" y="4" width="10" height="10" fill="{}"/><text x="{}" y="13">{}</text>"#,
-            COLORS[i],
-            x + 14.0,
-            esc(lang.t(key))
-        );
-    }
-    for (row, (sender, counts)) in totals.iter().enumerate() {
-        let y = 24.0 + row as f64 * row_h;
-        let _ = write!(svg, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, label_w - 6.0, y + 13.0, esc(sender));
-        let mut x = label_w;
-        for (i, n) in counts.iter().enumerate() {
-            let w = *n as f64 / max * bar_w;
-            if w > 0.0 {
-                let _ = write!(
-                    svg,
-                    r#"<rect x="{x:.1}" y="{y}" width="{w:.1}" height="16" fill="{}"><title>{} {n}</title></rect>"#,
-                    COLORS[i],
-                    esc(lang.t(keys[i]))
-                );
-            }
-            x += w;
-        }
-        let _ = write!(svg, r#"<text x="{:.1}" y="{}">{}</text>"#, x + 4.0, y + 13.0, counts.iter().sum::<i64>());
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let series: Vec<(&str, &str)> = keys.iter().zip(COLORS).map(|(k, c)| (lang.t(k), c)).collect();
+    let rows: Vec<(String, Vec<i64>)> = totals.iter().map(|(s, t)| (s.to_string(), t.to_vec())).collect();
+    crate::pages::chart::bars(&series, &rows, true)
 }

@@ -73,7 +73,7 @@ pub(super) async fn lists(State(s): State<WebState>, session: PageSession, Query
 async fn lists_page(s: &WebState, session: &PageSession, q: ListsQuery, error: Option<String>) -> Response {
     let lang = session.lang;
     let a = &session.actor;
-    let today = time::OffsetDateTime::now_utc().to_offset(grassroots_domain::core::time::SHANGHAI).date().to_string();
+    let today = grassroots_app::core::today().to_string();
     let result = async {
         let all = s.app.list_versions(a, None, PageRequest { page: 1, per_page: 200 }).await?;
         let mut divisions: Vec<String> = all.items.iter().map(|v| v.division_code.clone()).collect();

@@ -6,10 +6,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use grassroots_app::admission::tasks::{AppealRequest, NewTaskRequest, RulingRequest};
-use grassroots_app::core::divisions::DivisionQuery;
 use grassroots_domain::admission::task::{TargetId, TargetState, TaskId};
 use grassroots_domain::admission::{ItemKind, ListItem};
-use grassroots_domain::core::division::{DivisionCode, Level};
+use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::core::role::Role;
 use grassroots_domain::core::time::display_local;
 use grassroots_domain::page::PageRequest;
@@ -18,7 +17,7 @@ use serde::Deserialize;
 use super::{decision_label, kind_label, state_label};
 use crate::auth::{CsrfForm, PageSession};
 use crate::i18n::Lang;
-use crate::pages::{Chrome, Empty, after_form, error_page, form_error, pager, render};
+use crate::pages::{Chrome, Empty, after_form, error_page, form_error, pager, render, towns_in_scope};
 use crate::state::WebState;
 
 const STATES: [TargetState; 4] =
@@ -56,18 +55,6 @@ pub(super) async fn tasks(State(s): State<WebState>, session: PageSession, Query
     tasks_page(&s, &session, q, None).await
 }
 
-/// Town names by code, for the towns of the actor's scope.
-async fn towns(s: &WebState, session: &PageSession) -> Result<Vec<(String, String)>, grassroots_app::AppError> {
-    let q = DivisionQuery { level: Some(Level::Town), per_page: Some(200), ..Default::default() };
-    Ok(s.app
-        .list_divisions(&session.actor, q)
-        .await?
-        .items
-        .into_iter()
-        .map(|d| (d.division.code.to_string(), d.division.name))
-        .collect())
-}
-
 async fn tasks_page(s: &WebState, session: &PageSession, q: TasksQuery, error: Option<String>) -> Response {
     let lang = session.lang;
     let state = q.state.as_deref().and_then(|st| st.parse::<TargetState>().ok());
@@ -75,7 +62,7 @@ async fn tasks_page(s: &WebState, session: &PageSession, q: TasksQuery, error: O
         Ok(l) => l,
         Err(e) => return error_page(lang, e.into()),
     };
-    let towns = match towns(s, session).await {
+    let towns = match towns_in_scope(s, session).await {
         Ok(t) => t,
         Err(e) => return error_page(lang, e.into()),
     };
@@ -216,7 +203,7 @@ async fn task_page(s: &WebState, session: &PageSession, id: i64, error: Option<S
         Ok(v) => v,
         Err(e) => return error_page(lang, e.into()),
     };
-    let towns = towns(s, session).await.unwrap_or_default();
+    let towns = towns_in_scope(s, session).await.unwrap_or_default();
     let sender_name = s
         .app
         .get_body(&session.actor, grassroots_domain::core::body::BodyId(view.task.sender_body_id))
@@ -315,7 +302,7 @@ async fn review_page(s: &WebState, session: &PageSession, page: Option<u32>, err
         Ok(l) => l,
         Err(e) => return error_page(lang, e.into()),
     };
-    let towns = towns(s, session).await.unwrap_or_default();
+    let towns = towns_in_scope(s, session).await.unwrap_or_default();
     let rows = list
         .items
         .iter()

@@ -1,0 +1,5 @@
+//! Queries of the empowerment flow.
+
+pub mod catalog;
+pub mod powers;
+pub mod rounds;
