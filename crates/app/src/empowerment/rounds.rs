@@ -260,6 +260,11 @@ impl App {
         Ok((order, body, round))
     }
 
+    /// One order, for whoever sees its town.
+    pub async fn get_order(&self, actor: &Actor, id: OrderId) -> Result<Order> {
+        Ok(self.order_in_scope(actor, id).await?.0)
+    }
+
     /// The owning department's assessment of an order; once, and only by that department.
     pub async fn assess_order(&self, actor: &Actor, id: OrderId, req: AssessRequest) -> Result<Order> {
         let (before, body, round) = self.order_in_scope(actor, id).await?;

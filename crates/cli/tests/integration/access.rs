@@ -11,6 +11,8 @@ use grassroots_app::admission::tasks::NewTaskRequest;
 use grassroots_app::core::bodies::NewBodyRequest;
 use grassroots_app::core::tokens::NewTokenRequest;
 use grassroots_app::core::users::NewUserRequest;
+use grassroots_app::empowerment::rounds::{NewRoundRequest, OrderRequest};
+use grassroots_app::restructuring::{ApproveRequest, parse_document};
 use grassroots_app::{Actor, App};
 use grassroots_domain::core::body::{BodyId, BodyKind};
 use grassroots_domain::core::division::DivisionCode;
@@ -18,7 +20,9 @@ use grassroots_domain::core::role::Role;
 use grassroots_web::Surface;
 use serde_json::{Value, json};
 
+use crate::empowerment::CATALOG;
 use crate::helpers::*;
+use crate::restructuring::LINHUAN_PLAN;
 
 /// Who may use a route, inside their scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +35,13 @@ enum Rule {
     OwnerOrAdmin,
     /// The staffing office only; others get 403.
     Staffing,
-    /// The department that sent the task (in the demo, county department officers).
+    /// The department that sent the task, or owns the matter (in the demo, county
+    /// department officers).
     Sender,
+    /// Town officers: ordering from the menu.
+    Town,
+    /// Town officers and inspectors: recording the use of a power.
+    Recorder,
 }
 
 fn rule(method: &Method, path: &str) -> Option<Rule> {
@@ -70,6 +79,32 @@ fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/lists/import") | ("POST", "/lists/{id}/publish") | ("POST", "/task-targets/{id}/ruling") => Staffing,
         ("POST", "/lists/inherit") => Staffing,
         ("POST", "/tasks") | ("POST", "/tasks/{id}/withdraw") | ("POST", "/task-targets/{id}/appeal") => Sender,
+        ("GET", "/api/v1/plans") | ("GET", "/api/v1/plans/{id}") => Anyone,
+        ("GET", "/api/v1/towns/{code}/functions/{function}/owner") => Anyone,
+        ("GET", "/api/v1/towns/{code}/functions/{function}/history") => Anyone,
+        ("POST", "/api/v1/plans") | ("PUT", "/api/v1/plans/{id}") => Staffing,
+        ("POST", "/api/v1/plans/{id}/move-function") | ("POST", "/api/v1/plans/{id}/approve") => Staffing,
+        ("GET", "/api/v1/counties/{code}/catalog") | ("GET", "/api/v1/counties/{code}/catalog/export") => Anyone,
+        ("GET", "/api/v1/counties/{code}/rounds") | ("GET", "/api/v1/rounds/{id}") => Anyone,
+        ("GET", "/api/v1/rounds/{id}/orders") => Anyone,
+        ("POST", "/api/v1/counties/{code}/catalog") | ("POST", "/api/v1/rounds") => Staffing,
+        ("POST", "/api/v1/rounds/{id}/close") | ("POST", "/api/v1/rounds/{id}/publish") => Staffing,
+        ("POST", "/api/v1/rounds/{id}/orders") => Town,
+        ("POST", "/api/v1/orders/{id}/assessment") => Sender,
+        ("POST", "/api/v1/orders/{id}/decision") => Staffing,
+        ("GET", "/api/v1/towns/{code}/powers") | ("GET", "/api/v1/towns/{code}/powers/{matter}/held") => Anyone,
+        ("GET", "/api/v1/towns/{code}/powers/evaluation") => Anyone,
+        ("POST", "/api/v1/towns/{code}/powers/revoke") => Staffing,
+        ("POST", "/api/v1/towns/{code}/power-uses") => Recorder,
+        ("GET", "/plans") | ("GET", "/plans/{id}") | ("GET", "/catalog") | ("GET", "/rounds") => Anyone,
+        ("GET", "/rounds/{id}") | ("GET", "/rounds/{id}/order") | ("GET", "/rounds/{id}/decide") => Anyone,
+        ("GET", "/powers") => Anyone,
+        ("GET", "/rounds/{id}/assess") | ("POST", "/orders/{id}/assessment") => Sender,
+        ("POST", "/plans") | ("POST", "/plans/{id}/move-function") | ("POST", "/plans/{id}/approve") => Staffing,
+        ("POST", "/catalog/import") | ("POST", "/rounds") | ("POST", "/rounds/{id}/close") => Staffing,
+        ("POST", "/rounds/{id}/publish") | ("POST", "/orders/{id}/decision") | ("POST", "/powers/revoke") => Staffing,
+        ("POST", "/rounds/{id}/orders") => Town,
+        ("POST", "/powers/uses") => Recorder,
         _ => return None,
     })
 }
@@ -83,7 +118,8 @@ enum Scope {
 
 /// Objects at one division: a body, a user in it, that user's token, and — for a town or
 /// county — a published list version and a task sent there (for a county, to one of its
-/// towns) with its target.
+/// towns) with its target, an approved plan and an order of the county's round; for any
+/// division, the round of its county.
 #[derive(Debug, Clone)]
 struct Objects {
     division: String,
@@ -92,6 +128,9 @@ struct Objects {
     token: i64,
     list: Option<i64>,
     task: Option<(i64, i64)>,
+    plan: Option<i64>,
+    round: Option<i64>,
+    order: Option<i64>,
 }
 
 struct World {
@@ -179,6 +218,9 @@ impl World {
                     token: token.token.id.0,
                     list,
                     task: None,
+                    plan: None,
+                    round: None,
+                    order: None,
                 },
             );
         }
@@ -223,6 +265,43 @@ impl World {
                 o.task = Some(ids);
             }
         }
+        // Each county has a catalog and an open round; each town an approved plan and an
+        // order; a county's objects hold its first town's.
+        let xinluo_catalog =
+            CATALOG.replace("340621", "350802").replace("濉溪县市场监督管理局", "新罗区市场监督管理局");
+        let xinluo_catalog: String =
+            xinluo_catalog.lines().filter(|l| !l.contains("濉溪县")).map(|l| format!("{l}\n")).collect();
+        let mut rounds = HashMap::new();
+        for (county, catalog) in [("340621", CATALOG.to_owned()), ("350802", xinluo_catalog)] {
+            app.import_catalog(&sys, county, catalog.as_bytes()).await.unwrap();
+            let deadline = (grassroots_app::core::today() + time::Duration::days(30)).to_string();
+            let req = NewRoundRequest { county: county.into(), title: "测试轮次".into(), deadline };
+            rounds.insert(county.to_owned(), app.open_round(&sys, req).await.unwrap().id);
+        }
+        let mut towns: Vec<String> = at.keys().filter(|d| d.len() == 9).cloned().collect();
+        towns.sort();
+        for town in towns {
+            let mut doc = parse_document(LINHUAN_PLAN).unwrap();
+            doc.division_code = town.clone();
+            let plan = app.create_plan(&sys, doc).await.unwrap().plan.id;
+            app.approve_plan(&sys, plan, ApproveRequest { effective_from: "2021-06-01".into() }).await.unwrap();
+            let req = OrderRequest {
+                town: town.clone(),
+                matter_code: format!("{}CF001", &town[..6]),
+                reason: "测试".into(),
+                yearly_volume: 1,
+            };
+            let order = app.place_order(&sys, rounds[&town[..6]], req).await.unwrap().id;
+            for d in [town.as_str(), &town[..6]] {
+                if let Some(o) = at.get_mut(d).filter(|o| o.plan.is_none()) {
+                    o.plan = Some(plan.0);
+                    o.order = Some(order.0);
+                }
+            }
+        }
+        for o in at.values_mut() {
+            o.round = Some(rounds[&o.division[..6]].0);
+        }
         Self { app, at }
     }
 }
@@ -238,6 +317,12 @@ fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
         o.task.map_or(0, |t| t.0)
     } else if path.contains("/task-targets/{id}") {
         o.task.map_or(0, |t| t.1)
+    } else if path.contains("/plans/{id}") {
+        o.plan.unwrap_or(0)
+    } else if path.contains("/rounds/{id}") {
+        o.round.unwrap_or(0)
+    } else if path.contains("/orders/{id}") {
+        o.order.unwrap_or(0)
     } else if path.contains("/users/") {
         o.user
     } else if path.contains("/tokens/") {
@@ -245,7 +330,10 @@ fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
     } else {
         0
     };
-    path.replace("{code}", &o.division).replace("{id}", &id.to_string())
+    path.replace("{code}", &o.division)
+        .replace("{id}", &id.to_string())
+        .replace("{function}", "F001")
+        .replace("{matter}", &format!("{}CF001", &o.division[..6]))
 }
 
 fn query_for(path: &str) -> &'static str {
@@ -254,7 +342,9 @@ fn query_for(path: &str) -> &'static str {
         "/api/v1/calendar/deadline" => "?start=2025-09-30&days=5",
         "/api/v1/divisions/{code}/lists/in-force" => "?date=2025-01-01",
         "/api/v1/lists/{id}/diff" => "?against={id}",
-        "/api/v1/lists/{id}/export" => "?format=csv",
+        "/api/v1/lists/{id}/export" | "/api/v1/counties/{code}/catalog/export" => "?format=csv",
+        "/api/v1/towns/{code}/functions/{function}/owner" => "?date=2024-01-01",
+        "/api/v1/towns/{code}/powers/{matter}/held" => "?date=2024-01-01",
         _ => "",
     }
 }
@@ -287,13 +377,55 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         }),
         ("POST", "/task-targets/{id}/ruling") => json!({ "accept": "false", "reason": "不予准入" }),
         ("POST", "/task-targets/{id}/appeal") => json!({ "reason": "该任务系上级统一部署" }),
-        ("POST", "/lists/import") | ("POST", "/lists/inherit") => json!({ "division": home.division }),
+        ("POST", "/lists/import") | ("POST", "/lists/inherit") | ("POST", "/plans") => {
+            json!({ "division": home.division })
+        }
         ("POST", "/api/v1/tasks") => json!({
             "title": format!("关于开展秋冬季森林防灭火工作的通知{n}"), "text": "请做好巡山护林。",
             "targets": [format!("{}104", &home.division[..6])]
         }),
         ("POST", "/api/v1/task-targets/{id}/ruling") => json!({ "accept": false, "reason": "不予准入" }),
         ("POST", "/api/v1/task-targets/{id}/appeal") => json!({ "reason": "该任务系上级统一部署" }),
+        ("POST", "/api/v1/plans") | ("PUT", "/api/v1/plans/{id}") => {
+            let mut doc: Value = serde_json::from_slice(LINHUAN_PLAN).unwrap();
+            doc["division_code"] = json!(home.division);
+            doc
+        }
+        ("POST", "/api/v1/plans/{id}/move-function") | ("POST", "/plans/{id}/move-function") => {
+            json!({ "function": "F001", "office": "O01" })
+        }
+        ("POST", "/api/v1/plans/{id}/approve") | ("POST", "/plans/{id}/approve") => {
+            json!({ "effective_from": "2021-06-01" })
+        }
+        ("POST", "/api/v1/rounds") | ("POST", "/rounds") => {
+            json!({ "county": &home.division[..6], "title": format!("第{n}批"), "deadline": "2099-01-01" })
+        }
+        ("POST", "/api/v1/rounds/{id}/publish") | ("POST", "/rounds/{id}/publish") => {
+            json!({ "effective_from": "2021-07-01" })
+        }
+        ("POST", "/api/v1/rounds/{id}/orders") => json!({
+            "town": home.division, "matter_code": format!("{}CF001", &home.division[..6]), "reason": "便民", "yearly_volume": 1
+        }),
+        ("POST", "/rounds/{id}/orders") => json!({
+            "town": home.division, "matter_code": format!("{}CF001", &home.division[..6]), "reason": "便民", "yearly_volume": "1"
+        }),
+        ("POST", "/api/v1/orders/{id}/assessment") => json!({ "opinion": "feasible", "text": "" }),
+        ("POST", "/orders/{id}/assessment") => json!({ "opinion": "feasible", "text": "" }),
+        ("POST", "/api/v1/orders/{id}/decision") => json!({ "decision": "granted", "reason": "" }),
+        ("POST", "/orders/{id}/decision") => json!({ "decision": "granted", "reason": "" }),
+        ("POST", "/api/v1/towns/{code}/powers/revoke") => json!({
+            "matter_code": format!("{}CF001", &home.division[..6]), "effective_from": "2030-01-01", "reason": "测试"
+        }),
+        ("POST", "/powers/revoke") => json!({
+            "town": home.division, "matter_code": format!("{}CF001", &home.division[..6]), "effective_from": "2030-01-01", "reason": "测试"
+        }),
+        ("POST", "/api/v1/towns/{code}/power-uses") => json!({
+            "matter_code": format!("{}CF001", &home.division[..6]), "used_on": "2024-01-01", "kind": "case", "reference": "测试"
+        }),
+        ("POST", "/powers/uses") => json!({
+            "town": home.division, "matter_code": format!("{}CF001", &home.division[..6]), "used_on": "2024-01-01", "kind": "case", "reference": "测试"
+        }),
+        ("POST", "/catalog/import") => json!({ "county": &home.division[..6] }),
         _ => json!({}),
     }
 }
@@ -309,17 +441,26 @@ fn form_fields(v: &Value) -> Vec<(String, String)> {
 async fn call(c: &Client, surface: Surface, method: &Method, path: &str, body_json: &Value) -> Reply {
     let body = body_json;
     match (surface, method.as_str()) {
-        (Surface::Page, "POST") if path == "/lists/import" => {
+        (Surface::Page, "POST") if ["/lists/import", "/catalog/import", "/plans"].contains(&path) => {
             let b = "XBOUNDARY";
             let mut body = String::new();
-            let csrf = c.csrf.clone().unwrap_or_default();
-            let division = body_json["division"].as_str().unwrap_or_default().to_owned();
-            for (name, value) in [("csrf", csrf), ("division", division), ("note", "matrix".into())] {
+            let mut fields = form_fields(body_json);
+            fields.push(("csrf".into(), c.csrf.clone().unwrap_or_default()));
+            fields.push(("note".into(), "matrix".into()));
+            for (name, value) in fields {
                 body.push_str(&format!("--{b}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
             }
-            body.push_str(&format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"lists.csv\"\r\nContent-Type: text/csv\r\n\r\n"));
+            body.push_str(&format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload\"\r\nContent-Type: text/csv\r\n\r\n"));
             let mut bytes = body.into_bytes();
-            bytes.extend_from_slice(crate::admission::LISTS);
+            match path {
+                "/catalog/import" => bytes.extend_from_slice(CATALOG.as_bytes()),
+                "/plans" => {
+                    let mut doc: Value = serde_json::from_slice(LINHUAN_PLAN).unwrap();
+                    doc["division_code"] = body_json["division"].clone();
+                    bytes.extend_from_slice(doc.to_string().as_bytes());
+                }
+                _ => bytes.extend_from_slice(crate::admission::LISTS),
+            }
             bytes.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
             c.without_csrf().send("POST", path, Some(&format!("multipart/form-data; boundary={b}")), bytes).await
         }
@@ -410,17 +551,24 @@ async fn every_route_every_role_every_scope() {
                 let ends_session = matches!(r.path.as_str(), "/logout" | "/api/v1/session");
                 let c = if ends_session { Client::login(&world.app, username).await } else { client.clone() };
                 let reply = call(&c, r.surface, &r.method, &path, &body_for(&r.method, &r.path, home)).await;
-                let out_of_scope = scope == Scope::ForeignCounty || (scope == Scope::ForeignTown && town_level);
+                // A county's rounds are read by all its towns: another town's is the same round.
+                let county_wide = r.path.starts_with("/api/v1/rounds/{id}") || r.path.starts_with("/rounds/{id}");
+                let out_of_scope =
+                    scope == Scope::ForeignCounty || (scope == Scope::ForeignTown && town_level && !county_wide);
                 let allowed = match rule {
                     Rule::Anyone => true,
                     Rule::Admin => *role == Role::Admin,
                     Rule::OwnerOrAdmin => owns || *role == Role::Admin,
                     Rule::Staffing => *role == Role::StaffingOfficer,
                     Rule::Sender => *role == Role::DepartmentOfficer,
+                    Rule::Town => *role == Role::TownOfficer,
+                    Rule::Recorder => matches!(role, Role::TownOfficer | Role::Inspector),
                 };
                 let no_such_list = (r.path.contains("/lists/{id}") && objects.list.is_none())
                     || ((r.path.contains("/tasks/{id}") || r.path.contains("/task-targets/{id}"))
-                        && objects.task.is_none());
+                        && objects.task.is_none())
+                    || (r.path.contains("/plans/{id}") && objects.plan.is_none())
+                    || (r.path.contains("/orders/{id}") && objects.order.is_none());
                 let s = reply.status;
                 let what = format!(
                     "{username} ({role}) {} {path} [{scope:?}] → {s}: {}",

@@ -353,7 +353,6 @@ async fn show_assess_page(s: &WebState, session: &PageSession, id: i64, error: O
 
 #[derive(Deserialize)]
 pub(super) struct AssessForm {
-    round: i64,
     opinion: String,
     #[serde(default)]
     text: String,
@@ -361,7 +360,10 @@ pub(super) struct AssessForm {
 
 pub(super) async fn assess(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<AssessForm>) -> Response {
     let lang = f.session.lang;
-    let round = f.form.round;
+    let round = match s.app.get_order(&f.session.actor, OrderId(id)).await {
+        Ok(o) => o.round_id.0,
+        Err(e) => return error_page(lang, e.into()),
+    };
     let result = match f.form.opinion.parse::<Opinion>() {
         Ok(opinion) => {
             let req = AssessRequest { opinion, text: f.form.text.clone() };
@@ -442,7 +444,6 @@ async fn show_decide_page(
 
 #[derive(Deserialize)]
 pub(super) struct DecideForm {
-    round: i64,
     decision: String,
     #[serde(default)]
     reason: String,
@@ -450,7 +451,10 @@ pub(super) struct DecideForm {
 
 pub(super) async fn decide(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<DecideForm>) -> Response {
     let lang = f.session.lang;
-    let round = f.form.round;
+    let round = match s.app.get_order(&f.session.actor, OrderId(id)).await {
+        Ok(o) => o.round_id.0,
+        Err(e) => return error_page(lang, e.into()),
+    };
     let result = match f.form.decision.parse::<OrderDecision>() {
         Ok(decision) => {
             let req = DecideRequest { decision, reason: f.form.reason.clone() };
