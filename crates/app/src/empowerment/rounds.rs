@@ -229,6 +229,16 @@ impl App {
                     format!("the catalog has no matter “{}”", req.matter_code),
                 )
             })?;
+        if let Some(list) = powers::latest(&mut tx, town.as_str()).await?
+            && powers::contains(&mut tx, list.id, matter.id).await?
+        {
+            return Err(ValidationError::new(
+                "matter_code",
+                "already_held",
+                format!("the town already holds “{}”", matter.matter.name),
+            )
+            .into());
+        }
         let new = store::NewOrder {
             round,
             town: town.as_str(),

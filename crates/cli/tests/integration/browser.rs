@@ -1,5 +1,6 @@
 //! A real browser: Debian's headless Chromium, driven over WebDriver by chromedriver,
-//! logs in to the demo and opens the home page.
+//! logs in to the demo, opens the home page and orders a power from the menu of the open
+//! round.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -82,6 +83,12 @@ impl Driver {
         self.cmd(reqwest::Method::GET, &format!("/element/{id}/text"), None).await.as_str().unwrap_or("").to_owned()
     }
 
+    async fn attribute(&self, css: &str, name: &str) -> String {
+        let id = self.find(css).await;
+        let path = format!("/element/{id}/attribute/{name}");
+        self.cmd(reqwest::Method::GET, &path, None).await.as_str().unwrap_or("").to_owned()
+    }
+
     async fn url(&self) -> String {
         self.cmd(reqwest::Method::GET, "/url", None).await.as_str().unwrap_or("").to_owned()
     }
@@ -121,5 +128,19 @@ async fn a_browser_logs_in_and_sees_the_home_page() {
 
     driver.goto(&format!("{}/divisions/340621105", server.base)).await;
     assert!(driver.text("#error").await.contains("未找到"), "another town is out of sight");
+
+    // Ordering from the menu of the open round: the order shows up in the town's orders.
+    driver.goto(&format!("{}/rounds", server.base)).await;
+    driver.click("table a[href$='/order']").await;
+    let before = driver.text("#orders").await;
+    let matter = driver.attribute("#menu form input[name=matter_code]", "value").await;
+    assert!(!before.contains(&matter), "{matter} is not ordered yet");
+    driver.type_into("#menu form input[name=reason]", "集镇规模扩大，群众办事需就近").await;
+    driver.click("#menu form button").await;
+    let started = Instant::now();
+    while !driver.text("#orders").await.contains(&matter) {
+        assert!(started.elapsed() < Duration::from_secs(10), "the order did not appear");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     driver.cmd(reqwest::Method::DELETE, "", None).await;
 }

@@ -270,6 +270,11 @@ both_backends!(a_round_goes_from_orders_to_published_lists, |db: TestDb| async m
     assert!(held("2022-12-31").await);
     assert!(!held("2023-01-01").await);
     assert_eq!(codes(app.revoke_power(&staffing, "340621105", revoke).await.unwrap_err())[0].1, "not_held");
+    // A power the town holds is not ordered again.
+    let req = NewRoundRequest { county: "340621".into(), title: "第二批".into(), deadline: today() };
+    let next = app.open_round(&staffing, req).await.unwrap();
+    let held_again = app.place_order(&linhuan, next.id, order("340621104", "340621XK010")).await.unwrap_err();
+    assert_eq!(codes(held_again)[0].1, "already_held");
     let history = app.power_list(&shuangduiji, "340621105", None).await.unwrap().history;
     assert_eq!(history[0].removed, ["340621CF001"]);
 });

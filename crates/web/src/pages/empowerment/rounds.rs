@@ -201,7 +201,8 @@ pub(super) struct OrderPage {
     may_order: bool,
     types: Vec<(&'static str, &'static str)>,
     q: OrderQuery,
-    matters: Vec<(String, String, &'static str, String, String, bool)>,
+    /// (code, name, type, department, requirements, held or ordered already)
+    matters: Vec<(String, String, &'static str, String, String, &'static str)>,
     pager: String,
     mine: Vec<OrderRow>,
 }
@@ -247,14 +248,29 @@ async fn show_order_page(
         let filter = Filter { power_type: q.power_type().to_owned(), q: q.search().to_owned(), ..Default::default() };
         let catalog = s.app.list_catalog(a, &v.round.county_code, &filter, page).await?;
         let mine = s.app.round_orders(a, RoundId(id), &OrderFilter::default()).await?;
-        AppResult::Ok((v, catalog, mine))
+        let held: Vec<String> = match a.role {
+            Role::TownOfficer => {
+                s.app.power_list(a, &town, None).await?.powers.into_iter().map(|p| p.matter_code).collect()
+            }
+            _ => Vec::new(),
+        };
+        AppResult::Ok((v, catalog, mine, held))
     }
     .await;
-    let (v, catalog, mine) = match result {
+    let (v, catalog, mine, held) = match result {
         Ok(r) => r,
         Err(e) => return error_page(lang, e.into()),
     };
     let ordered = |code: &str| mine.iter().any(|o| o.matter_code == code && o.division_code == town);
+    let status = |code: &str| {
+        if held.iter().any(|h| h == code) {
+            lang.pick("已持有", "held")
+        } else if ordered(code) {
+            lang.pick("已点", "ordered")
+        } else {
+            ""
+        }
+    };
     let base = format!("/rounds/{id}/order?power_type={}&q={}", urlencode(q.power_type()), urlencode(q.search()));
     render(&OrderPage {
         c: Chrome::of(session),
@@ -267,14 +283,14 @@ async fn show_order_page(
             .items
             .iter()
             .map(|m| {
-                let m2 = &m.matter;
+                let m = &m.matter;
                 (
-                    m2.code.clone(),
-                    m2.name.clone(),
-                    m2.power_type.label(lang.zh()),
-                    m2.department.clone(),
-                    m2.requirements.clone(),
-                    ordered(&m2.code),
+                    m.code.clone(),
+                    m.name.clone(),
+                    m.power_type.label(lang.zh()),
+                    m.department.clone(),
+                    m.requirements.clone(),
+                    status(&m.code),
                 )
             })
             .collect(),
