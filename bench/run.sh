@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the figures in BENCHMARKS.md: requests per second and latency on loopback
-# for a bare axum route (the machine's HTTP ceiling), the login and a paginated list of
-# grassroots, side by side in one run; and the resident memory of `serve` idle and under load.
+# for a bare axum route (the machine's HTTP ceiling), the login, a paginated list and the
+# power check of grassroots, side by side in one run; and the resident memory of `serve` idle and under load.
 # Needs wrk (Debian package wrk). Usage: bench/run.sh [seconds per run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,5 +44,7 @@ run() {
 
 run bare_axum http://127.0.0.1:18090/
 run list_divisions -H "Authorization: Bearer $token" "http://127.0.0.1:18080/api/v1/divisions?per_page=50"
+run power_check -H "Authorization: Bearer $token" "http://127.0.0.1:18080/api/v1/towns/340621104/powers/340621CF001/held?date=2024-01-01"
+run power_list -H "Authorization: Bearer $token" "http://127.0.0.1:18080/api/v1/towns/340621104/powers"
 run login -s bench/login.lua http://127.0.0.1:18080/api/v1/session
 echo "RSS of serve after the runs: $(rss $gr) KiB"

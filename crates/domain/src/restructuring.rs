@@ -125,11 +125,18 @@ pub struct Comparison {
     pub offices: Vec<OfficeView>,
 }
 
+crate::named_enum! {
+    /// What kind of unit owns a function.
+    pub OwnerKind ("kind", "invalid_owner_kind") {
+        Department = ("department", "原部门", "legacy department"),
+        Office = ("office", "综合性机构", "office"),
+    }
+}
+
 /// Who owns a function: a legacy department before the first plan, an office after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Owner {
-    /// `department` or `office`.
-    pub kind: String,
+    pub kind: OwnerKind,
     pub code: String,
     pub name: String,
     /// The plan that made it the owner; none for the legacy department.
@@ -140,8 +147,45 @@ pub struct Owner {
 
 const MAX_UNITS: usize = 200;
 const MAX_FUNCTIONS: usize = 2000;
+/// More staff posts than any town has; keeps the sums far from overflow.
+const MAX_POSTS: i64 = 100_000;
+const MAX_CODE: usize = 50;
+const MAX_NAME: usize = 200;
 
 impl PlanDocument {
+    /// The same plan with codes and names trimmed, as it is stored.
+    pub fn normalized(mut self) -> Self {
+        let trim = |s: &mut String| *s = s.trim().to_owned();
+        trim(&mut self.division_code);
+        trim(&mut self.title);
+        for u in self.departments.iter_mut().chain(self.offices.iter_mut()) {
+            trim(&mut u.code);
+            trim(&mut u.name);
+        }
+        for f in &mut self.functions {
+            trim(&mut f.code);
+            trim(&mut f.name);
+            trim(&mut f.department);
+            if let Some(o) = &mut f.office {
+                trim(o);
+            }
+            f.office = f.office.take().filter(|o| !o.is_empty());
+        }
+        self
+    }
+
+    /// Whether the plan is larger than any town's could be; such a plan is not stored.
+    pub fn too_large(&self) -> Option<crate::FieldError> {
+        let big = self.departments.len() > MAX_UNITS
+            || self.offices.len() > MAX_UNITS
+            || self.functions.len() > MAX_FUNCTIONS;
+        big.then(|| crate::FieldError {
+            location: "document".into(),
+            code: "too_large".into(),
+            message: "a plan has at most 200 departments, 200 offices and 2,000 functions".into(),
+        })
+    }
+
     /// Everything wrong with the plan, so the staffing office can fix it all at once.
     /// A draft may be stored with problems; it cannot be approved with any.
     pub fn problems(&self) -> ValidationError {
@@ -155,9 +199,8 @@ impl PlanDocument {
         if self.offices.is_empty() {
             e.push("offices", "required", "a plan lists the offices after restructuring");
         }
-        if self.departments.len() > MAX_UNITS || self.offices.len() > MAX_UNITS || self.functions.len() > MAX_FUNCTIONS
-        {
-            e.push("document", "too_large", "a plan has at most 200 departments, 200 offices and 2,000 functions");
+        if let Some(too_large) = self.too_large() {
+            e.errors.push(too_large);
             return e;
         }
         let departments = units(&self.departments, "department", &mut e);
@@ -168,12 +211,8 @@ impl PlanDocument {
         let mut into_office: HashMap<&str, i64> = HashMap::new();
         for f in &self.functions {
             let at = format!("function {}", f.code);
-            if f.code.trim().is_empty() || f.name.trim().is_empty() {
-                e.push(&at, "required", "a function needs a code and a name");
-            }
-            if f.posts < 0 {
-                e.push(&at, "negative_posts", "posts cannot be negative");
-            }
+            check_text(&f.code, &f.name, &at, "function", &mut e);
+            check_posts(f.posts, &at, &mut e);
             if let Some(first) = seen.insert(&f.code, f) {
                 if first.office != f.office {
                     e.push(
@@ -192,7 +231,8 @@ impl PlanDocument {
                 continue;
             }
             if departments.contains_key(f.department.as_str()) {
-                *from_department.entry(&f.department).or_default() += f.posts;
+                let sum = from_department.entry(&f.department).or_default();
+                *sum = sum.saturating_add(f.posts);
             } else {
                 e.push(&at, "unknown_department", format!("no legacy department has the code “{}”", f.department));
             }
@@ -201,7 +241,10 @@ impl PlanDocument {
                 Some(o) if !offices.contains_key(o) => {
                     e.push(&at, "unknown_office", format!("no office has the code “{o}”"))
                 }
-                Some(o) => *into_office.entry(o).or_default() += f.posts,
+                Some(o) => {
+                    let sum = into_office.entry(o).or_default();
+                    *sum = sum.saturating_add(f.posts);
+                }
             }
         }
         for d in &self.departments {
@@ -278,8 +321,8 @@ impl PlanDocument {
         Comparison {
             departments_before: self.departments.len(),
             offices_after: self.offices.len(),
-            posts_before: self.departments.iter().map(|d| d.posts).sum(),
-            posts_after: self.offices.iter().map(|o| o.posts).sum(),
+            posts_before: self.departments.iter().fold(0i64, |a, d| a.saturating_add(d.posts)),
+            posts_after: self.offices.iter().fold(0i64, |a, o| a.saturating_add(o.posts)),
             departments,
             offices,
         }
@@ -303,17 +346,29 @@ fn units<'a>(list: &'a [Unit], what: &str, e: &mut ValidationError) -> BTreeMap<
     let mut by_code = BTreeMap::new();
     for u in list {
         let at = format!("{what} {}", u.code);
-        if u.code.trim().is_empty() || u.name.trim().is_empty() {
-            e.push(&at, "required", format!("a {what} needs a code and a name"));
-        }
-        if u.posts < 0 {
-            e.push(&at, "negative_posts", "posts cannot be negative");
-        }
+        check_text(&u.code, &u.name, &at, what, e);
+        check_posts(u.posts, &at, e);
         if by_code.insert(u.code.as_str(), u).is_some() {
             e.push(&at, "duplicate_code", format!("two {what}s have the code “{}”", u.code));
         }
     }
     by_code
+}
+
+fn check_text(code: &str, name: &str, at: &str, what: &str, e: &mut ValidationError) {
+    if code.trim().is_empty() || name.trim().is_empty() {
+        e.push(at, "required", format!("a {what} needs a code and a name"));
+    } else if code.chars().count() > MAX_CODE || name.chars().count() > MAX_NAME {
+        e.push(at, "too_long", format!("a code has at most {MAX_CODE} characters, a name {MAX_NAME}"));
+    }
+}
+
+fn check_posts(posts: i64, at: &str, e: &mut ValidationError) {
+    if posts < 0 {
+        e.push(at, "negative_posts", "posts cannot be negative");
+    } else if posts > MAX_POSTS {
+        e.push(at, "out_of_range", format!("at most {MAX_POSTS} posts"));
+    }
 }
 
 fn distinct(names: impl Iterator<Item = String>) -> Vec<String> {
@@ -326,8 +381,8 @@ fn distinct(names: impl Iterator<Item = String>) -> Vec<String> {
     out
 }
 
-/// The phase of each approved plan of one town on `today`, given all of them: the latest
-/// to take effect by then is in effect, earlier ones are superseded, later ones scheduled.
+/// Where a plan stands on `today`, given the id of its town's plan in effect that day:
+/// that one is in effect, a later one scheduled, an earlier one superseded.
 pub fn phase(plan: &Plan, in_effect: Option<PlanId>, today: &str) -> PlanPhase {
     match (&plan.status, &plan.effective_from) {
         (PlanStatus::Draft, _) | (_, None) => PlanPhase::Draft,
@@ -353,7 +408,7 @@ pub fn owner_on<'a>(plans: &'a [(Plan, PlanDocument)], function: &str, day: &str
             let f = d.function(function)?;
             let o = d.office(f.office.as_deref()?)?;
             Some(Owner {
-                kind: "office".into(),
+                kind: OwnerKind::Office,
                 code: o.code.clone(),
                 name: o.name.clone(),
                 plan_id: Some(p.id),
@@ -364,7 +419,7 @@ pub fn owner_on<'a>(plans: &'a [(Plan, PlanDocument)], function: &str, day: &str
             let (_, d) = dated.iter().find(|(_, d)| d.function(function).is_some())?;
             let dep = d.department(&d.function(function)?.department)?;
             Some(Owner {
-                kind: "department".into(),
+                kind: OwnerKind::Department,
                 code: dep.code.clone(),
                 name: dep.name.clone(),
                 plan_id: None,
@@ -382,10 +437,7 @@ pub fn history(plans: &[(Plan, PlanDocument)], function: &str) -> Vec<Owner> {
     let mut out: Vec<Owner> = Vec::new();
     let before = owner_on(plans, function, "0000-00-00");
     for owner in before.into_iter().chain(days.into_iter().filter_map(|d| owner_on(plans, function, d))) {
-        if out.last().is_none_or(|last| {
-            (last.kind.as_str(), last.code.as_str(), last.plan_id)
-                != (owner.kind.as_str(), owner.code.as_str(), owner.plan_id)
-        }) {
+        if out.last().is_none_or(|last| (last.kind, &last.code) != (owner.kind, &owner.code)) {
             out.push(owner);
         }
     }

@@ -70,7 +70,7 @@ pub async fn get(c: &mut AnyConnection, id: PlanId) -> Result<Option<(Plan, Stri
     row.map(|r| Ok((plan(&r)?, r.try_get("document")?, r.try_get("path")?))).transpose()
 }
 
-/// Plans of towns under `scope_path` (one town when given), newest first.
+/// Plans of towns under `scope_path` (one town when given), by town, newest first.
 pub async fn list(
     c: &mut AnyConnection,
     scope_path: &str,
@@ -84,27 +84,46 @@ pub async fn list(
     page(c, COLS, from, "p.division_code, p.number DESC", &args, limit, offset, plan).await
 }
 
-/// Replaces a draft's document; false when it is no longer a draft.
-pub async fn replace_document(c: &mut AnyConnection, id: PlanId, title: &str, document: &str) -> Result<bool> {
-    let r = sqlx::query("UPDATE restructuring_plan SET title = $1, document = $2 WHERE id = $3 AND status = 'draft'")
-        .bind(title)
-        .bind(document)
-        .bind(id.0)
-        .execute(c)
-        .await?;
+/// Replaces a draft's document if it is still a draft holding `old`; false when someone
+/// changed or approved it first, so no edit overwrites another unseen.
+pub async fn replace_document(
+    c: &mut AnyConnection,
+    id: PlanId,
+    title: &str,
+    document: &str,
+    old: &str,
+) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE restructuring_plan SET title = $1, document = $2 WHERE id = $3 AND status = 'draft' AND document = $4",
+    )
+    .bind(title)
+    .bind(document)
+    .bind(id.0)
+    .bind(old)
+    .execute(c)
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
-/// Approves a draft; false when someone approved it first.
-pub async fn approve(c: &mut AnyConnection, id: PlanId, effective_from: &str, by: &str, now: &str) -> Result<bool> {
+/// Approves a draft if it still holds the document that was checked; false when someone
+/// approved or changed it first.
+pub async fn approve(
+    c: &mut AnyConnection,
+    id: PlanId,
+    checked: &str,
+    effective_from: &str,
+    by: &str,
+    now: &str,
+) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE restructuring_plan SET status = 'approved', effective_from = $1, approved_by = $2, approved_at = $3 \
-         WHERE id = $4 AND status = 'draft'",
+         WHERE id = $4 AND status = 'draft' AND document = $5",
     )
     .bind(effective_from)
     .bind(by)
     .bind(now)
     .bind(id.0)
+    .bind(checked)
     .execute(c)
     .await?;
     Ok(r.rows_affected() == 1)

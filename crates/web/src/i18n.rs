@@ -214,6 +214,10 @@ const MESSAGES: &[(&str, &str, &str)] = &[
 pub fn error_message(lang: Lang, code: &str) -> &'static str {
     let (zh, en) = match code {
         "not_found" => ("未找到，或不在您的可见范围内。", "Not found, or not within your scope."),
+        "not_yours" => (
+            "该事项不属于本部门，只能由其实施部门处理。",
+            "This belongs to another department; only that department may act on it.",
+        ),
         "forbidden" => ("您的角色无权执行此操作。", "Your role may not do this."),
         "bad_credentials" => ("用户名或密码错误。", "Wrong username or password."),
         "account_locked" => (
@@ -256,6 +260,42 @@ pub fn field_error(lang: Lang, e: &grassroots_domain::FieldError) -> String {
         "invalid_division_code" => "区划代码须为 6、9 或 12 位数字",
         "invalid_body_kind" | "invalid_role" => "取值无效",
         "out_of_range" | "invalid_number" => "数值超出范围",
+        "required" => "不能为空",
+        "too_long" => "内容过长",
+        "invalid_date" => "日期应写作 YYYY-MM-DD",
+        "not_a_town" => "不是乡镇（街道）",
+        "not_a_county" => "不是县级区划",
+        "in_the_past" => "日期已过",
+        "in_the_future" => "日期不能晚于今天",
+        "invalid_plan" => "方案文件不是有效的 JSON 方案",
+        "unmapped" => "该职能尚未划转到任何机构",
+        "mapped_twice" => "该职能被划转到两个机构",
+        "duplicate_function" | "duplicate_code" => "编码重复",
+        "unknown_department" => "没有这个部门",
+        "unknown_office" => "没有这个机构",
+        "unknown_function" => "没有这项职能",
+        "department_without_functions" => "该原部门没有任何职能，其编制无处划转",
+        "office_without_functions" => "该机构没有承接任何职能",
+        "posts_do_not_add_up" => "编制数与随职能划转的编制之和不符",
+        "negative_posts" => "编制数不能为负",
+        "too_large" => "方案过大",
+        "other_town" => "方案不能改到其他乡镇",
+        "invalid_power_type" => {
+            "权力类型应为行政许可、行政处罚、行政强制、行政检查、行政确认、行政给付、行政奖励、行政裁决或其他行政权力"
+        }
+        "invalid_risk" => "风险等级应为高、中或低",
+        "invalid_opinion" | "invalid_decision" | "invalid_use_kind" => "取值无效",
+        "empty_catalog" => "本县赋权事项目录为空",
+        "unknown_matter" => "目录中没有这个事项",
+        "other_county" => "只有本轮所属县的乡镇可以点单",
+        "ordering_closed" => "本轮点单已截止",
+        "ordering_open" => "本轮仍在点单，请先截止点单",
+        "assessments_pending" => "尚有点单未经部门论证，不能决定",
+        "decisions_pending" => "尚有点单未作决定，不能发布",
+        "already_held" => "该镇已持有此项权力",
+        "not_held" => "该镇当日未持有此项权力",
+        "no_power_list" => "该镇尚无权力清单",
+        "before_latest" => "早于现行清单的生效日期",
         _ => "",
     };
     match lang {
@@ -264,7 +304,21 @@ pub fn field_error(lang: Lang, e: &grassroots_domain::FieldError) -> String {
     }
 }
 
-fn field_label(location: &str) -> &str {
+fn field_label(location: &str) -> String {
+    let place = [("function ", "职能 "), ("department ", "原部门 "), ("office ", "机构 "), ("row ", "第 ")];
+    if let Some((en, zh)) = place.iter().find(|(en, _)| location.starts_with(en)) {
+        let rest = &location[en.len()..];
+        return match rest.split_once(", column ") {
+            Some((row, column)) => match column.split_once(" (") {
+                Some((letter, field)) => {
+                    format!("{zh}{row} 行 {letter} 列（{}）", field_label(field.trim_end_matches(')')))
+                }
+                None => format!("{zh}{row} 行 {column} 列"),
+            },
+            None if *en == "row " => format!("{zh}{rest} 行"),
+            None => format!("{zh}{rest}"),
+        };
+    }
     match location {
         "username" => "用户名",
         "password" | "new_password" => "密码",
@@ -276,13 +330,42 @@ fn field_label(location: &str) -> &str {
         "kind" => "类型",
         "division_code" => "所在区划",
         "expires_in_days" => "有效天数",
+        "effective_from" => "生效日期",
+        "deadline" => "截止日期",
+        "title" => "名称",
+        "reason" => "理由",
+        "assessment" => "论证意见",
+        "matter_code" => "事项",
+        "yearly_volume" => "预计年办件量",
+        "used_on" => "办理日期",
+        "reference" => "案号或件号",
+        "town" => "乡镇",
+        "round" => "本轮",
+        "county" => "县",
+        "code" => "编码",
+        "department" => "部门",
+        "power_type" => "权力类型",
+        "risk" => "风险等级",
         other => other,
     }
+    .to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_read_in_chinese() {
+        let e = |location: &str| grassroots_domain::FieldError {
+            location: location.into(),
+            code: "required".into(),
+            message: String::new(),
+        };
+        assert_eq!(field_error(Lang::Zh, &e("row 5, column D (department)")), "第 5 行 D 列（部门）：不能为空。");
+        assert_eq!(field_error(Lang::Zh, &e("function F003")), "职能 F003：不能为空。");
+        assert_eq!(field_error(Lang::Zh, &e("reason")), "理由：不能为空。");
+    }
 
     #[test]
     fn every_key_is_unique_and_translated() {

@@ -3,7 +3,7 @@
 
 use grassroots_domain::ValidationError;
 use grassroots_domain::core::body::BodyKind;
-use grassroots_domain::core::division::{DivisionCode, Level};
+use grassroots_domain::core::division::Level;
 use grassroots_domain::core::role::Permission;
 use grassroots_domain::empowerment::{CatalogMatter, Matter};
 use grassroots_domain::page::{Page, PageRequest};
@@ -29,9 +29,13 @@ impl App {
     /// Reads a catalog file into the county's catalog: matters are added, or updated when
     /// their code is known. Each department must be a body of the county.
     pub async fn import_catalog(&self, actor: &Actor, county: &str, data: &[u8]) -> Result<CatalogImport> {
-        self.division_for(actor, county, Reach::WithinOrAbove, Permission::ManageEmpowerment, Level::County).await?;
+        let county_code = self
+            .division_for(actor, county, Reach::WithinOrAbove, Permission::ManageEmpowerment, Level::County)
+            .await?
+            .division
+            .code;
+        let county = county_code.as_str();
         let read = catalogfile::read(data)?;
-        let county_code = DivisionCode::parse(county)?;
         let mut tx = self.store.begin().await?;
         let mut errors = ValidationError::default();
         let mut resolved = Vec::with_capacity(read.len());
@@ -48,20 +52,25 @@ impl App {
         errors.into_result()?;
         let now = now();
         let mut summary = CatalogImport::default();
+        let mut replaced = Vec::new();
         for (r, body) in read.iter().zip(resolved) {
+            if let Some((old, _)) = store::by_code(&mut tx, county, &r.matter.code).await? {
+                replaced.push(old.matter);
+            }
             if store::upsert(&mut tx, county, &r.matter, body, &now).await? {
                 summary.inserted += 1;
             } else {
                 summary.updated += 1;
             }
         }
+        let matters: Vec<&Matter> = read.iter().map(|r| &r.matter).collect();
         let change = Change {
             action: "catalog.import",
             object_type: "catalog",
             object_id: county.to_owned(),
             division_code: Some(county.to_owned()),
-            before: None,
-            after: audit::json(&j!({ "inserted": summary.inserted, "updated": summary.updated })),
+            before: audit::json(&j!({ "replaced": replaced })),
+            after: audit::json(&j!({ "inserted": summary.inserted, "updated": summary.updated, "matters": matters })),
         };
         audit::commit(tx, actor, change).await?;
         Ok(summary)
@@ -74,24 +83,27 @@ impl App {
         filter: &Filter,
         page: PageRequest,
     ) -> Result<Page<CatalogMatter>> {
-        self.division_for(actor, county, Reach::WithinOrAbove, Permission::ReadDirectory, Level::County).await?;
+        let d =
+            self.division_for(actor, county, Reach::WithinOrAbove, Permission::ReadDirectory, Level::County).await?;
         let mut c = self.store.conn().await?;
-        let (items, total) = store::list(&mut c, county, filter, page.limit(), page.offset()).await?;
+        let (items, total) = store::list(&mut c, d.division.code.as_str(), filter, page.limit(), page.offset()).await?;
         Ok(Page::new(items, page, total))
     }
 
     /// The whole catalog, for export.
     pub async fn export_catalog(&self, actor: &Actor, county: &str) -> Result<Vec<Matter>> {
-        self.division_for(actor, county, Reach::WithinOrAbove, Permission::ReadDirectory, Level::County).await?;
+        let d =
+            self.division_for(actor, county, Reach::WithinOrAbove, Permission::ReadDirectory, Level::County).await?;
         let mut c = self.store.conn().await?;
-        let (all, _) = store::list(&mut c, county, &Filter::default(), i64::MAX, 0).await?;
+        let (all, _) = store::list(&mut c, d.division.code.as_str(), &Filter::default(), i64::MAX, 0).await?;
         Ok(all.into_iter().map(|m| m.matter).collect())
     }
 
     /// The departments that own matters of the catalog.
     pub async fn catalog_departments(&self, actor: &Actor, county: &str) -> Result<Vec<String>> {
-        self.division_for(actor, county, Reach::WithinOrAbove, Permission::ReadDirectory, Level::County).await?;
+        let d =
+            self.division_for(actor, county, Reach::WithinOrAbove, Permission::ReadDirectory, Level::County).await?;
         let mut c = self.store.conn().await?;
-        Ok(store::departments(&mut c, county).await?)
+        Ok(store::departments(&mut c, d.division.code.as_str()).await?)
     }
 }

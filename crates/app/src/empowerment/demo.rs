@@ -70,7 +70,8 @@ pub(crate) async fn seed(app: &App, staffing: &Actor) -> Result<bool> {
     for order in app.round_orders(staffing, round.id, &OrderFilter::default()).await? {
         let p = placed[&order.id];
         let dept = department(app, &order.department).await?;
-        app.assess_order(&dept, order.id, AssessRequest { opinion: p.opinion, text: p.assessment.clone() }).await?;
+        app.assess_order(&dept, order.id, AssessRequest { opinion: p.opinion, assessment: p.assessment.clone() })
+            .await?;
     }
     for (id, p) in &placed {
         app.decide_order(staffing, *id, DecideRequest { decision: p.decision, reason: p.decision_reason.clone() })

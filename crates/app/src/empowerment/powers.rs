@@ -242,10 +242,14 @@ impl App {
     /// Each power of the town's list in force today, with its use in the last twelve months
     /// and the flags that call for a second look.
     pub async fn evaluate_powers(&self, actor: &Actor, town: &str) -> Result<Vec<Evaluation>> {
-        let list = self.power_list(actor, town, None).await?;
+        let (code, _) = self.town(actor, town, Permission::ReadDirectory).await?;
         let today = today();
         let mut c = self.store.conn().await?;
-        let uses = store::uses(&mut c, &list.division_code, &year_before(today).to_string()).await?;
-        Ok(evaluate(&list.powers, &uses, today))
+        let powers = match store::in_force(&mut c, code.as_str(), &today.to_string()).await? {
+            Some(v) => store::powers(&mut c, v.id).await?.into_iter().map(|(_, p)| p).collect(),
+            None => Vec::new(),
+        };
+        let uses = store::uses(&mut c, code.as_str(), &year_before(today).to_string()).await?;
+        Ok(evaluate(&powers, &uses, today))
     }
 }

@@ -46,7 +46,7 @@ pub struct AssessRequest {
     pub opinion: Opinion,
     /// Reasons, and for a conditional opinion the conditions.
     #[serde(default)]
-    pub text: String,
+    pub assessment: String,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -92,8 +92,12 @@ const MAX_VOLUME: i64 = 1_000_000;
 
 impl App {
     pub async fn open_round(&self, actor: &Actor, req: NewRoundRequest) -> Result<Round> {
-        self.division_for(actor, &req.county, Reach::WithinOrAbove, Permission::ManageEmpowerment, Level::County)
-            .await?;
+        let county = self
+            .division_for(actor, &req.county, Reach::WithinOrAbove, Permission::ManageEmpowerment, Level::County)
+            .await?
+            .division
+            .code;
+        let county = county.as_str();
         let mut e = ValidationError::default();
         required(&req.title, "title", 200, &mut e);
         e.into_result()?;
@@ -102,13 +106,13 @@ impl App {
             return Err(ValidationError::new("deadline", "in_the_past", "the deadline has already passed").into());
         }
         let mut tx = self.store.begin().await?;
-        if catalog::types(&mut tx, &req.county).await?.is_empty() {
+        if catalog::types(&mut tx, county).await?.is_empty() {
             return Err(
                 ValidationError::new("county", "empty_catalog", "the county has no catalog to order from").into()
             );
         }
         let round =
-            store::insert_round(&mut tx, &req.county, req.title.trim(), &deadline.to_string(), &actor.label(), &now())
+            store::insert_round(&mut tx, county, req.title.trim(), &deadline.to_string(), &actor.label(), &now())
                 .await?;
         let change = Change {
             action: "round.open",
@@ -132,9 +136,10 @@ impl App {
     }
 
     pub async fn list_rounds(&self, actor: &Actor, county: &str) -> Result<Vec<Round>> {
-        self.division_for(actor, county, Reach::WithinOrAbove, Permission::ReadDirectory, Level::County).await?;
+        let d =
+            self.division_for(actor, county, Reach::WithinOrAbove, Permission::ReadDirectory, Level::County).await?;
         let mut c = self.store.conn().await?;
-        Ok(store::rounds(&mut c, &[county.to_owned()]).await?)
+        Ok(store::rounds(&mut c, d.division.code.as_str()).await?)
     }
 
     /// A round and its figures, over the orders the actor can see.
@@ -167,28 +172,17 @@ impl App {
     pub async fn close_round(&self, actor: &Actor, id: RoundId) -> Result<Round> {
         let before = self.round_in_reach(actor, id).await?;
         actor.require(Permission::ManageEmpowerment)?;
-        self.move_round(actor, &before, RoundStatus::Open, RoundStatus::Closed, "round.close").await
-    }
-
-    async fn move_round(
-        &self,
-        actor: &Actor,
-        before: &Round,
-        from: RoundStatus,
-        to: RoundStatus,
-        action: &str,
-    ) -> Result<Round> {
         let mut tx = self.store.begin().await?;
-        if !store::set_status(&mut tx, before.id, from, to, &now()).await? {
-            return Err(AppError::Conflict(format!("the round is no longer {}", from.label_en())));
+        if !store::close(&mut tx, id, &now()).await? {
+            return Err(AppError::Conflict("the round is no longer open".into()));
         }
-        let after = store::get_round(&mut tx, before.id).await?.ok_or(AppError::NotFound)?;
+        let after = store::get_round(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         let change = Change {
-            action,
+            action: "round.close",
             object_type: "empowerment_round",
             object_id: before.id.to_string(),
             division_code: Some(before.county_code.clone()),
-            before: audit::json(before),
+            before: audit::json(&before),
             after: audit::json(&after),
         };
         audit::commit(tx, actor, change).await?;
@@ -206,6 +200,14 @@ impl App {
         if town.county_code().as_str() != r.county_code {
             return Err(ValidationError::new("town", "other_county", "only a town of the round's county orders").into());
         }
+        let mut e = ValidationError::default();
+        required(&req.reason, "reason", MAX_TEXT, &mut e);
+        if !(0..=MAX_VOLUME).contains(&req.yearly_volume) {
+            e.push("yearly_volume", "out_of_range", "the expected yearly volume is between 0 and 1,000,000");
+        }
+        e.into_result()?;
+        let mut tx = self.store.begin().await?;
+        let r = store::lock_round(&mut tx, round).await?.ok_or(AppError::NotFound)?;
         if !r.takes_orders(&today().to_string()) {
             return Err(ValidationError::new(
                 "round",
@@ -214,13 +216,6 @@ impl App {
             )
             .into());
         }
-        let mut e = ValidationError::default();
-        required(&req.reason, "reason", MAX_TEXT, &mut e);
-        if !(0..=MAX_VOLUME).contains(&req.yearly_volume) {
-            e.push("yearly_volume", "out_of_range", "the expected yearly volume is between 0 and 1,000,000");
-        }
-        e.into_result()?;
-        let mut tx = self.store.begin().await?;
         let (matter, _) =
             catalog::by_code(&mut tx, &r.county_code, req.matter_code.trim()).await?.ok_or_else(|| {
                 ValidationError::new(
@@ -262,12 +257,12 @@ impl App {
         Ok(order)
     }
 
-    async fn order_in_scope(&self, actor: &Actor, id: OrderId) -> Result<(Order, i64, Round)> {
+    /// An order whose town is in scope, and the body that owns its matter.
+    async fn order_in_scope(&self, actor: &Actor, id: OrderId) -> Result<(Order, i64)> {
         let mut c = self.store.conn().await?;
         let (order, body, path) = store::get_order(&mut c, id).await?.ok_or(AppError::NotFound)?;
         actor.within(&path)?;
-        let round = store::get_round(&mut c, order.round_id).await?.ok_or(AppError::NotFound)?;
-        Ok((order, body, round))
+        Ok((order, body))
     }
 
     /// One order, for whoever sees its town.
@@ -277,7 +272,7 @@ impl App {
 
     /// The owning department's assessment of an order; once, and only by that department.
     pub async fn assess_order(&self, actor: &Actor, id: OrderId, req: AssessRequest) -> Result<Order> {
-        let (before, body, round) = self.order_in_scope(actor, id).await?;
+        let (before, body) = self.order_in_scope(actor, id).await?;
         actor.require(Permission::AssessOrders)?;
         if actor.body_id.map(|b| b.0) != Some(body) && actor.user_id.is_some() {
             return Err(AppError::NotYours(format!(
@@ -285,45 +280,23 @@ impl App {
                 before.matter_name, before.department
             )));
         }
-        if round.status == RoundStatus::Published {
-            return Err(AppError::Conflict("the round is already published".into()));
-        }
         let mut e = ValidationError::default();
         if req.opinion == Opinion::Feasible {
-            if req.text.chars().count() > MAX_TEXT {
-                e.push("text", "too_long", "the assessment has at most 1,000 characters");
+            if req.assessment.chars().count() > MAX_TEXT {
+                e.push("assessment", "too_long", "the assessment has at most 1,000 characters");
             }
         } else {
-            required(&req.text, "text", MAX_TEXT, &mut e);
+            required(&req.assessment, "assessment", MAX_TEXT, &mut e);
         }
         e.into_result()?;
-        self.change_order(actor, &before, Update::Assess(req.opinion, req.text.trim())).await
+        self.change_order(actor, &before, Update::Assess(req.opinion, req.assessment.trim())).await
     }
 
     /// The staffing office's decision on an order. Only once ordering is over and every
     /// order of the round is assessed, so all towns are weighed together; only once.
     pub async fn decide_order(&self, actor: &Actor, id: OrderId, req: DecideRequest) -> Result<Order> {
-        let (before, _, round) = self.order_in_scope(actor, id).await?;
+        let (before, _) = self.order_in_scope(actor, id).await?;
         actor.require(Permission::ManageEmpowerment)?;
-        if round.takes_orders(&today().to_string()) {
-            return Err(ValidationError::new(
-                "round",
-                "ordering_open",
-                format!("towns may order until {}; close the round first", round.deadline),
-            )
-            .into());
-        }
-        let mut c = self.store.conn().await?;
-        let (unassessed, _) = store::open_counts(&mut c, round.id).await?;
-        drop(c);
-        if unassessed > 0 {
-            return Err(ValidationError::new(
-                "round",
-                "assessments_pending",
-                format!("{unassessed} orders of the round still await their department's assessment"),
-            )
-            .into());
-        }
         let against = req.decision == OrderDecision::Granted && before.opinion == Some(Opinion::Infeasible);
         let mut e = ValidationError::default();
         if req.decision == OrderDecision::Refused || against {
@@ -333,7 +306,7 @@ impl App {
         let decided = self.change_order(actor, &before, Update::Decide(req.decision, req.reason.trim())).await;
         match decided {
             Err(AppError::Conflict(_)) => {
-                let (now, _, _) = self.order_in_scope(actor, id).await?;
+                let (now, _) = self.order_in_scope(actor, id).await?;
                 Err(AppError::Conflict(format!(
                     "{} already decided this order at {}: {}",
                     now.decided_by.unwrap_or_default(),
@@ -345,9 +318,33 @@ impl App {
         }
     }
 
-    /// Runs one guarded update of an order and audits it; a lost race is a conflict.
+    /// Runs one guarded update of an order with its round locked and audits it; a lost race
+    /// is a conflict.
     async fn change_order(&self, actor: &Actor, before: &Order, update: Update<'_>) -> Result<Order> {
         let mut tx = self.store.begin().await?;
+        let round = store::lock_round(&mut tx, before.round_id).await?.ok_or(AppError::NotFound)?;
+        if round.status == RoundStatus::Published {
+            return Err(AppError::Conflict("the round is already published".into()));
+        }
+        if let Update::Decide(..) = update {
+            if round.takes_orders(&today().to_string()) {
+                return Err(ValidationError::new(
+                    "round",
+                    "ordering_open",
+                    format!("towns may order until {}; close the round first", round.deadline),
+                )
+                .into());
+            }
+            let (unassessed, _) = store::open_counts(&mut tx, round.id).await?;
+            if unassessed > 0 {
+                return Err(ValidationError::new(
+                    "round",
+                    "assessments_pending",
+                    format!("{unassessed} orders of the round still await their department's assessment"),
+                )
+                .into());
+            }
+        }
         let (by, now) = (actor.label(), now());
         let (action, done) = match update {
             Update::Assess(opinion, text) => {
@@ -401,10 +398,9 @@ impl App {
             .into());
         }
         let stamp = now();
-        if !store::set_status(&mut tx, id, before.status, RoundStatus::Published, &stamp).await? {
+        if !store::publish(&mut tx, id, &day, &actor.label(), &stamp).await? {
             return Err(AppError::Conflict("the round was published by someone else first".into()));
         }
-        store::set_published(&mut tx, id, &day, &actor.label()).await?;
         let orders = store::orders(&mut tx, id, "/", None, None).await?;
         let mut granted: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for o in orders.iter().filter(|o| o.decision == Some(OrderDecision::Granted)) {
@@ -413,6 +409,18 @@ impl App {
         let mut versions = Vec::new();
         for (town, codes) in granted {
             let mut entries = match powers::latest(&mut tx, town).await? {
+                // Lists take effect in order: a new one cannot slip in before the latest.
+                Some(v) if v.effective_from > day => {
+                    return Err(ValidationError::new(
+                        "effective_from",
+                        "before_latest",
+                        format!(
+                            "a list of {town} takes effect on {}; a new one cannot take effect before it",
+                            v.effective_from
+                        ),
+                    )
+                    .into());
+                }
                 Some(v) => powers::powers(&mut tx, v.id).await?.into_iter().map(|(id, p)| (id, p.held_since)).collect(),
                 None => Vec::new(),
             };

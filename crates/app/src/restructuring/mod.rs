@@ -4,6 +4,8 @@
 
 pub(crate) mod demo;
 
+use std::collections::HashMap;
+
 use grassroots_domain::core::division::Level;
 use grassroots_domain::core::role::Permission;
 use grassroots_domain::page::{Page, PageRequest};
@@ -13,6 +15,7 @@ use grassroots_domain::restructuring::{
 use grassroots_domain::{FieldError, ValidationError};
 use grassroots_store::restructuring as store;
 use serde::{Deserialize, Serialize};
+use serde_json::json as j;
 
 use crate::core::audit::{self, Change};
 use crate::core::divisions::Reach;
@@ -70,34 +73,36 @@ const MAX_TITLE: usize = 200;
 impl App {
     /// A new draft. It may still have problems; they are listed on the plan.
     pub async fn create_plan(&self, actor: &Actor, doc: PlanDocument) -> Result<PlanView> {
-        self.division_for(actor, &doc.division_code, Reach::Within, Permission::ManagePlans, Level::Town).await?;
+        let mut doc = doc.normalized();
+        let town =
+            self.division_for(actor, &doc.division_code, Reach::Within, Permission::ManagePlans, Level::Town).await?;
+        doc.division_code = town.division.code.to_string();
         check_shape(&doc)?;
-        let text = serde_json::to_string(&doc).map_err(|e| AppError::Conflict(e.to_string()))?;
+        let text = document_text(&doc)?;
         let mut tx = self.store.begin().await?;
-        let plan =
-            store::insert_draft(&mut tx, &doc.division_code, doc.title.trim(), &text, &actor.label(), &now()).await?;
+        let plan = store::insert_draft(&mut tx, &doc.division_code, &doc.title, &text, &actor.label(), &now()).await?;
         let change = Change {
             action: "plan.create",
             object_type: "restructuring_plan",
             object_id: plan.id.to_string(),
             division_code: Some(plan.division_code.clone()),
             before: None,
-            after: audit::json(&plan),
+            after: audit::json(&j!({ "plan": plan, "document": doc })),
         };
         audit::commit(tx, actor, change).await?;
         self.get_plan(actor, plan.id).await
     }
 
-    async fn plan_in_scope(&self, actor: &Actor, id: PlanId) -> Result<(Plan, PlanDocument)> {
+    /// A plan in scope, its document, and the document as stored (to guard changes with).
+    async fn plan_in_scope(&self, actor: &Actor, id: PlanId) -> Result<(Plan, PlanDocument, String)> {
         let mut c = self.store.conn().await?;
-        let (plan, doc, path) = store::get(&mut c, id).await?.ok_or(AppError::NotFound)?;
+        let (plan, text, path) = store::get(&mut c, id).await?.ok_or(AppError::NotFound)?;
         actor.may_act_on(&path, Permission::ReadDirectory)?;
-        let doc = serde_json::from_str(&doc).map_err(|e| AppError::Conflict(format!("stored plan unreadable: {e}")))?;
-        Ok((plan, doc))
+        Ok((plan, read_document(&text)?, text))
     }
 
     pub async fn get_plan(&self, actor: &Actor, id: PlanId) -> Result<PlanView> {
-        let (plan, document) = self.plan_in_scope(actor, id).await?;
+        let (plan, document, _) = self.plan_in_scope(actor, id).await?;
         let in_effect = self.plan_in_effect(&plan.division_code).await?;
         Ok(PlanView {
             phase: phase(&plan, in_effect, &today().to_string()),
@@ -129,28 +134,37 @@ impl App {
         let mut c = self.store.conn().await?;
         let (plans, total) = store::list(&mut c, &actor.scope_path, town, page.limit(), page.offset()).await?;
         drop(c);
+        let mut in_effect: HashMap<String, Option<PlanId>> = HashMap::new();
         let mut items = Vec::with_capacity(plans.len());
         for plan in plans {
-            let in_effect = self.plan_in_effect(&plan.division_code).await?;
-            items.push(PlanSummary { phase: phase(&plan, in_effect, &today().to_string()), plan });
+            let current = match in_effect.get(&plan.division_code) {
+                Some(id) => *id,
+                None => {
+                    let id = self.plan_in_effect(&plan.division_code).await?;
+                    in_effect.insert(plan.division_code.clone(), id);
+                    id
+                }
+            };
+            items.push(PlanSummary { phase: phase(&plan, current, &today().to_string()), plan });
         }
         Ok(Page::new(items, page, total))
     }
 
     /// Replaces a draft's document (the town stays the same).
     pub async fn replace_plan(&self, actor: &Actor, id: PlanId, doc: PlanDocument) -> Result<PlanView> {
-        let (before, old) = self.plan_in_scope(actor, id).await?;
+        let (before, old, old_text) = self.plan_in_scope(actor, id).await?;
         actor.require(Permission::ManagePlans)?;
+        let doc = doc.normalized();
         if doc.division_code != old.division_code {
             return Err(ValidationError::new("division_code", "other_town", "a plan stays with its town").into());
         }
         check_shape(&doc)?;
-        self.save_draft(actor, &before, &doc, "plan.replace").await
+        self.save_draft(actor, &before, &old_text, &doc, "plan.replace").await
     }
 
     /// Maps one function of a draft to another office (or leaves it unmapped).
     pub async fn move_function(&self, actor: &Actor, id: PlanId, req: MoveFunctionRequest) -> Result<PlanView> {
-        let (before, mut doc) = self.plan_in_scope(actor, id).await?;
+        let (before, mut doc, old_text) = self.plan_in_scope(actor, id).await?;
         actor.require(Permission::ManagePlans)?;
         let office = req.office.map(|o| o.trim().to_owned()).filter(|o| !o.is_empty());
         if let Some(o) = &office
@@ -173,21 +187,31 @@ impl App {
             )
             .into());
         }
-        self.save_draft(actor, &before, &doc, "plan.move_function").await
+        self.save_draft(actor, &before, &old_text, &doc, "plan.move_function").await
     }
 
-    async fn save_draft(&self, actor: &Actor, before: &Plan, doc: &PlanDocument, action: &str) -> Result<PlanView> {
-        let text = serde_json::to_string(doc).map_err(|e| AppError::Conflict(e.to_string()))?;
+    async fn save_draft(
+        &self,
+        actor: &Actor,
+        before: &Plan,
+        old_text: &str,
+        doc: &PlanDocument,
+        action: &str,
+    ) -> Result<PlanView> {
+        let text = document_text(doc)?;
         let mut tx = self.store.begin().await?;
-        if !store::replace_document(&mut tx, before.id, doc.title.trim(), &text).await? {
-            return Err(AppError::Conflict(format!("plan {} is approved and can no longer change", before.number)));
+        if !store::replace_document(&mut tx, before.id, &doc.title, &text, old_text).await? {
+            return Err(AppError::Conflict(format!(
+                "plan {} was approved or changed by someone else; reload it",
+                before.number
+            )));
         }
         let change = Change {
             action,
             object_type: "restructuring_plan",
             object_id: before.id.to_string(),
             division_code: Some(before.division_code.clone()),
-            before: audit::json(&before),
+            before: Some(old_text.to_owned()),
             after: Some(text),
         };
         audit::commit(tx, actor, change).await?;
@@ -196,16 +220,31 @@ impl App {
 
     /// Approves a plan that adds up, with the day it takes effect.
     pub async fn approve_plan(&self, actor: &Actor, id: PlanId, req: ApproveRequest) -> Result<PlanView> {
-        let (before, doc) = self.plan_in_scope(actor, id).await?;
+        let (before, doc, text) = self.plan_in_scope(actor, id).await?;
         actor.require(Permission::ManagePlans)?;
-        let day = parse_day(&req.effective_from, "effective_from")?;
+        let day = parse_day(&req.effective_from, "effective_from")?.to_string();
         if before.status == PlanStatus::Approved {
             return Err(AppError::Conflict(format!("plan {} is already approved", before.number)));
         }
         doc.problems().into_result()?;
         let mut tx = self.store.begin().await?;
-        if !store::approve(&mut tx, id, &day.to_string(), &actor.label(), &now()).await? {
-            return Err(AppError::Conflict(format!("plan {} is already approved", before.number)));
+        // Plans take effect in order: one cannot slip in before a plan already approved.
+        let approved = store::approved(&mut tx, &before.division_code).await?;
+        if let Some(later) =
+            approved.iter().filter_map(|(p, _)| p.effective_from.as_deref()).find(|d| *d > day.as_str())
+        {
+            return Err(ValidationError::new(
+                "effective_from",
+                "before_latest",
+                format!("an approved plan takes effect on {later}; a plan cannot take effect before it"),
+            )
+            .into());
+        }
+        if !store::approve(&mut tx, id, &text, &day, &actor.label(), &now()).await? {
+            return Err(AppError::Conflict(format!(
+                "plan {} was approved or changed by someone else; reload it",
+                before.number
+            )));
         }
         let (after, _, _) = store::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
         let change = Change {
@@ -236,8 +275,8 @@ impl App {
 
     /// Who owns a function of a town on a day: where work addressed to it goes.
     pub async fn function_owner(&self, actor: &Actor, town: &str, function: &str, day: &str) -> Result<Owner> {
-        let day = parse_day(day, "date")?.to_string();
         let plans = self.approved_plans(actor, town).await?;
+        let day = parse_day(day, "date")?.to_string();
         owner_on(&plans, function, &day).ok_or(AppError::NotFound)
     }
 
@@ -253,8 +292,14 @@ impl App {
 fn check_shape(doc: &PlanDocument) -> Result<()> {
     let mut e = ValidationError::default();
     crate::core::required(&doc.title, "title", MAX_TITLE, &mut e);
-    if let Some(too_large) = doc.problems().errors.into_iter().find(|p| p.code == "too_large") {
-        e.errors.push(too_large);
-    }
+    e.errors.extend(doc.too_large());
     Ok(e.into_result()?)
+}
+
+fn document_text(doc: &PlanDocument) -> Result<String> {
+    serde_json::to_string(doc).map_err(|e| AppError::Conflict(format!("the plan cannot be written: {e}")))
+}
+
+fn read_document(text: &str) -> Result<PlanDocument> {
+    serde_json::from_str(text).map_err(|e| AppError::Conflict(format!("a stored plan cannot be read: {e}")))
 }

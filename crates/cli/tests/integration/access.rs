@@ -409,8 +409,8 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         ("POST", "/rounds/{id}/orders") => json!({
             "town": home.division, "matter_code": format!("{}CF001", &home.division[..6]), "reason": "便民", "yearly_volume": "1"
         }),
-        ("POST", "/api/v1/orders/{id}/assessment") => json!({ "opinion": "feasible", "text": "" }),
-        ("POST", "/orders/{id}/assessment") => json!({ "opinion": "feasible", "text": "" }),
+        ("POST", "/api/v1/orders/{id}/assessment") => json!({ "opinion": "feasible", "assessment": "" }),
+        ("POST", "/orders/{id}/assessment") => json!({ "opinion": "feasible", "assessment": "" }),
         ("POST", "/api/v1/orders/{id}/decision") => json!({ "decision": "granted", "reason": "" }),
         ("POST", "/orders/{id}/decision") => json!({ "decision": "granted", "reason": "" }),
         ("POST", "/api/v1/towns/{code}/powers/revoke") => json!({

@@ -96,6 +96,10 @@ both_backends!(the_catalog_imports_all_or_nothing, |db: TestDb| async move {
     assert_eq!(back, exported);
 
     // Towns read their county's catalog, filtered; they may not import; another county sees nothing.
+    assert_eq!(
+        app.list_catalog(&staffing, " 340621 ", &Filter::default(), PageRequest::default()).await.unwrap().total,
+        4
+    );
     let town = actor(&app, "linhuan.officer").await;
     let penalties = Filter { power_type: "penalty".into(), ..Default::default() };
     assert_eq!(app.list_catalog(&town, "340621", &penalties, PageRequest::default()).await.unwrap().total, 2);
@@ -151,11 +155,11 @@ both_backends!(a_round_goes_from_orders_to_published_lists, |db: TestDb| async m
     assert_eq!(codes(late)[0].1, "ordering_closed");
 
     // Assessment: only by the owning department, once, with reasons unless feasible.
-    let feasible = AssessRequest { opinion: Opinion::Feasible, text: String::new() };
+    let feasible = AssessRequest { opinion: Opinion::Feasible, assessment: String::new() };
     assert!(matches!(app.assess_order(&farming, o1.id, feasible.clone()).await, Err(AppError::NotYours(_))));
     assert!(matches!(app.assess_order(&linhuan, o1.id, feasible.clone()).await, Err(AppError::Forbidden)));
-    let vague = AssessRequest { opinion: Opinion::Conditional, text: " ".into() };
-    assert_eq!(codes(app.assess_order(&market, o1.id, vague).await.unwrap_err())[0].0, "text");
+    let vague = AssessRequest { opinion: Opinion::Conditional, assessment: " ".into() };
+    assert_eq!(codes(app.assess_order(&market, o1.id, vague).await.unwrap_err())[0].0, "assessment");
     let queue = app.round_orders(&market, round.id, &OrderFilter { town: None, mine_to_assess: true }).await.unwrap();
     assert_eq!(queue.len(), 2, "the market regulator's queue holds its own matters only");
     app.assess_order(&market, o1.id, feasible.clone()).await.unwrap();
@@ -165,7 +169,7 @@ both_backends!(a_round_goes_from_orders_to_published_lists, |db: TestDb| async m
 
     // Deciding before all assessments are in is refused.
     assert_eq!(codes(app.decide_order(&staffing, o1.id, grant.clone()).await.unwrap_err())[0].1, "assessments_pending");
-    let no = AssessRequest { opinion: Opinion::Infeasible, text: "镇无环境监测能力".into() };
+    let no = AssessRequest { opinion: Opinion::Infeasible, assessment: "镇无环境监测能力".into() };
     app.assess_order(&ecology, o4.id, no).await.unwrap();
 
     // Two officers decide the same order at once: one wins, the other is told who did.
@@ -275,8 +279,21 @@ both_backends!(a_round_goes_from_orders_to_published_lists, |db: TestDb| async m
     let next = app.open_round(&staffing, req).await.unwrap();
     let held_again = app.place_order(&linhuan, next.id, order("340621104", "340621XK010")).await.unwrap_err();
     assert_eq!(codes(held_again)[0].1, "already_held");
+    // A new list cannot take effect before the latest one.
+    app.place_order(&shuangduiji, next.id, order("340621105", "340621XK001")).await.unwrap();
+    app.close_round(&staffing, next.id).await.unwrap();
+    let pending = app.round_orders(&staffing, next.id, &OrderFilter::default()).await.unwrap();
+    app.assess_order(&market, pending[0].id, feasible.clone()).await.unwrap();
+    app.decide_order(&staffing, pending[0].id, grant.clone()).await.unwrap();
+    let early = PublishRoundRequest { effective_from: "2022-06-01".into() };
+    assert_eq!(codes(app.publish_round(&staffing, next.id, early).await.unwrap_err())[0].1, "before_latest");
+    let later = PublishRoundRequest { effective_from: "2023-06-01".into() };
+    app.publish_round(&staffing, next.id, later).await.unwrap();
+    assert!(app.holds_power(&staffing, "340621105", "340621XK001", "2023-06-01").await.unwrap().held);
+    assert!(!app.holds_power(&staffing, "340621105", "340621CF001", "2023-06-01").await.unwrap().held);
     let history = app.power_list(&shuangduiji, "340621105", None).await.unwrap().history;
-    assert_eq!(history[0].removed, ["340621CF001"]);
+    assert_eq!(history[1].removed, ["340621CF001"]);
+    assert_eq!(history[0].added, ["340621XK001"]);
 });
 
 both_backends!(the_demo_has_a_completed_round_and_a_plan_in_effect, |db: TestDb| async move {
@@ -359,7 +376,7 @@ async fn the_pages_of_a_round_work_for_each_role() {
     let mcsrf = m.csrf.clone().unwrap();
     let r = m
         .without_csrf()
-        .form(&format!("/orders/{order}/assessment"), &[("csrf", &mcsrf), ("opinion", "feasible"), ("text", "")])
+        .form(&format!("/orders/{order}/assessment"), &[("csrf", &mcsrf), ("opinion", "feasible"), ("assessment", "")])
         .await;
     assert_eq!(r.status, 303, "{}", r.text());
 

@@ -86,6 +86,18 @@ both_backends!(a_plan_is_checked_approved_and_routes_work, |db: TestDb| async mo
     let second = app.create_plan(&staffing, later).await.unwrap();
     assert!(second.problems.is_empty(), "{:?}", second.problems);
     app.approve_plan(&staffing, second.plan.id, approve("2023-01-01")).await.unwrap();
+    // Plans take effect in order: none can slip in before one already approved.
+    let third = app.create_plan(&staffing, linhuan()).await.unwrap();
+    let Err(AppError::Validation(e)) = app.approve_plan(&staffing, third.plan.id, approve("2022-01-01")).await else {
+        panic!("a plan slipped in before a later one")
+    };
+    assert_eq!(e.errors[0].code, "before_latest");
+    // An edit made on a copy someone else has changed since lands nowhere: every write of a
+    // draft is guarded by the document it was made from.
+    let mut c = app.store.conn().await.unwrap();
+    let stale = grassroots_store::restructuring::replace_document(&mut c, third.plan.id, "t", "{}", "stale").await;
+    assert!(!stale.unwrap());
+    drop(c);
     let owners: Vec<String> =
         app.function_history(&staffing, "340621104", &f.code).await.unwrap().into_iter().map(|o| o.code).collect();
     assert_eq!(owners, [f.department.clone(), from, to]);
@@ -99,6 +111,10 @@ both_backends!(a_plan_is_checked_approved_and_routes_work, |db: TestDb| async mo
     let xinluo = actor(&app, "xinluo.admin").await;
     assert!(matches!(app.get_plan(&xinluo, draft.plan.id).await, Err(AppError::NotFound)));
     assert!(matches!(app.create_plan(&xinluo, linhuan()).await, Err(AppError::NotFound)));
+    // Codes are read as people type them, spaces and all.
+    let mut spaced = linhuan();
+    spaced.division_code = " 340621105 ".into();
+    assert_eq!(app.create_plan(&staffing, spaced).await.unwrap().plan.division_code, "340621105");
     let mut county = linhuan();
     county.division_code = "340621".into();
     let Err(AppError::Validation(e)) = app.create_plan(&staffing, county).await else { panic!("a county plan") };

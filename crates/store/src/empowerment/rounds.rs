@@ -58,52 +58,48 @@ pub async fn get_round(c: &mut AnyConnection, id: RoundId) -> Result<Option<Roun
     row.as_ref().map(round).transpose()
 }
 
-/// Rounds of the given counties, newest first.
-pub async fn rounds(c: &mut AnyConnection, counties: &[String]) -> Result<Vec<Round>> {
-    let mut out = Vec::new();
-    for county in counties {
-        let rows = sqlx::query(sql!(
-            "SELECT {ROUND_COLS} FROM empowerment_round r WHERE r.county_code = $1 ORDER BY r.created_at DESC, r.id DESC"
-        ))
-        .bind(county)
-        .fetch_all(&mut *c)
-        .await?;
-        out.extend(rows.iter().map(round).collect::<Result<Vec<_>>>()?);
-    }
-    Ok(out)
+/// Rounds of a county, newest first.
+pub async fn rounds(c: &mut AnyConnection, county: &str) -> Result<Vec<Round>> {
+    let rows = sqlx::query(sql!(
+        "SELECT {ROUND_COLS} FROM empowerment_round r WHERE r.county_code = $1 ORDER BY r.created_at DESC, r.id DESC"
+    ))
+    .bind(county)
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(round).collect()
 }
 
-/// Moves a round from `from` to `to`; false when it was not in `from` any more.
-pub async fn set_status(
-    c: &mut AnyConnection,
-    id: RoundId,
-    from: RoundStatus,
-    to: RoundStatus,
-    now: &str,
-) -> Result<bool> {
-    let stamp = match to {
-        RoundStatus::Closed => "closed_at",
-        _ => "published_at",
-    };
-    let r = sqlx::query(sql!("UPDATE empowerment_round SET status = $1, {stamp} = $2 WHERE id = $3 AND status = $4"))
-        .bind(to.as_str())
-        .bind(now)
-        .bind(id.0)
-        .bind(from.as_str())
-        .execute(c)
-        .await?;
+/// Holds the round's row until the transaction ends, so that orders, assessments and
+/// decisions serialise with closing and publishing, and each sees the round as it is.
+pub async fn lock_round(c: &mut AnyConnection, id: RoundId) -> Result<Option<Round>> {
+    sqlx::query("UPDATE empowerment_round SET id = id WHERE id = $1").bind(id.0).execute(&mut *c).await?;
+    get_round(c, id).await
+}
+
+/// Ends ordering; false when the round was not open any more.
+pub async fn close(c: &mut AnyConnection, id: RoundId, now: &str) -> Result<bool> {
+    let r =
+        sqlx::query("UPDATE empowerment_round SET status = 'closed', closed_at = $1 WHERE id = $2 AND status = 'open'")
+            .bind(now)
+            .bind(id.0)
+            .execute(c)
+            .await?;
     Ok(r.rows_affected() == 1)
 }
 
-/// Records who published and from when the lists take effect.
-pub async fn set_published(c: &mut AnyConnection, id: RoundId, effective_from: &str, by: &str) -> Result<()> {
-    sqlx::query("UPDATE empowerment_round SET effective_from = $1, published_by = $2 WHERE id = $3")
-        .bind(effective_from)
-        .bind(by)
-        .bind(id.0)
-        .execute(c)
-        .await?;
-    Ok(())
+/// Publishes a round; false when it was published already.
+pub async fn publish(c: &mut AnyConnection, id: RoundId, effective_from: &str, by: &str, now: &str) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE empowerment_round SET status = 'published', effective_from = $1, published_by = $2, published_at = $3 \
+         WHERE id = $4 AND status <> 'published'",
+    )
+    .bind(effective_from)
+    .bind(by)
+    .bind(now)
+    .bind(id.0)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 const ORDER_COLS: &str = "o.id, o.round_id, o.county_code, o.division_code, d.name AS town_name, m.code AS matter_code, \

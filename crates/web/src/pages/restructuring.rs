@@ -141,6 +141,7 @@ struct PlanPage {
     c: Chrome,
     error: Option<String>,
     v: PlanView,
+    problems: Vec<String>,
     phase: &'static str,
     draft: bool,
     staffing: bool,
@@ -156,6 +157,7 @@ async fn plan_page(s: &WebState, session: &PageSession, id: i64, error: Option<S
         Ok(v) => render(&PlanPage {
             c: Chrome::of(session),
             error,
+            problems: v.problems.iter().map(|p| crate::i18n::field_error(lang, p)).collect(),
             phase: v.phase.label(lang.zh()),
             draft: v.plan.status == PlanStatus::Draft,
             staffing: session.actor.role == Role::StaffingOfficer,

@@ -49,7 +49,9 @@ pub(super) struct CatalogQuery {
     risk: Option<String>,
     q: Option<String>,
     page: Option<u32>,
-    imported: Option<String>,
+    /// After an import: how many matters were added and updated.
+    inserted: Option<usize>,
+    updated: Option<usize>,
 }
 
 impl CatalogQuery {
@@ -122,7 +124,9 @@ async fn catalog_page(s: &WebState, session: &PageSession, q: CatalogQuery, erro
     render(&CatalogPage {
         c: Chrome::of(session),
         error,
-        notice: q.imported.clone(),
+        notice: q.inserted.zip(q.updated).map(|(i, u)| {
+            format!("{} {i} · {} {u}", lang.pick("导入完成：新增", "Imported: added"), lang.pick("更新", "updated"))
+        }),
         county,
         types: PowerType::ALL.iter().map(|t| (t.as_str(), t.label(lang.zh()))).collect(),
         risks: Risk::ALL.iter().map(|r| (r.as_str(), r.label(lang.zh()))).collect(),
@@ -140,10 +144,13 @@ pub(super) async fn import(State(s): State<WebState>, f: CsrfUpload) -> Response
     let county = county_of(&f.session, f.fields.get("county").map(String::as_str));
     let data = f.file.as_deref().unwrap_or_default();
     match s.app.import_catalog(&f.session.actor, &county, data).await {
-        Ok(r) => {
-            let notice = format!("{} +{} ~{}", lang.pick("导入完成", "Imported"), r.inserted, r.updated);
-            Redirect::to(&format!("/catalog?county={county}&imported={}", urlencode(&notice))).into_response()
-        }
+        Ok(r) => Redirect::to(&format!(
+            "/catalog?county={}&inserted={}&updated={}",
+            urlencode(&county),
+            r.inserted,
+            r.updated
+        ))
+        .into_response(),
         Err(e) => match form_error(lang, e) {
             Ok(msg) => {
                 let q = CatalogQuery { county: Some(county), ..Default::default() };

@@ -371,7 +371,7 @@ async fn show_assess_page(s: &WebState, session: &PageSession, id: i64, error: O
 pub(super) struct AssessForm {
     opinion: String,
     #[serde(default)]
-    text: String,
+    assessment: String,
 }
 
 pub(super) async fn assess(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<AssessForm>) -> Response {
@@ -382,7 +382,7 @@ pub(super) async fn assess(State(s): State<WebState>, Path(id): Path<i64>, f: Cs
     };
     let result = match f.form.opinion.parse::<Opinion>() {
         Ok(opinion) => {
-            let req = AssessRequest { opinion, text: f.form.text.clone() };
+            let req = AssessRequest { opinion, assessment: f.form.assessment.clone() };
             s.app.assess_order(&f.session.actor, OrderId(id), req).await.map(|_| ())
         }
         Err(e) => Err(e.into()),
