@@ -5,6 +5,7 @@
 # Needs wrk (Debian package wrk). Usage: bench/run.sh [seconds per run, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "wrk is missing (Debian: apt-get install wrk)" >&2; exit 1; }
 secs=${1:-10}
 out=bench/out
 mkdir -p "$out"
