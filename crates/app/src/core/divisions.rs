@@ -298,33 +298,6 @@ impl App {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_name_line_and_column() {
-        let csv = "code,name,level,parent_code\n340621,濉溪县,county,340600\n34062110x,临涣镇,town,340621\n340621105,双堆集镇,hamlet,340621\n";
-        let e = parse_csv(csv.as_bytes()).unwrap_err();
-        assert_eq!(e.errors[0].location, "line 3, column 1 (code)");
-        assert_eq!(e.errors[1].location, "line 4, column 3 (level)");
-    }
-
-    #[test]
-    fn a_short_row_is_malformed() {
-        let csv = "code,name,level,parent_code\n340621,濉溪县,county\n";
-        let e = parse_csv(csv.as_bytes()).unwrap_err();
-        assert_eq!(e.errors[0].code, "malformed_csv");
-        assert_eq!(e.errors[0].location, "line 2");
-    }
-
-    #[test]
-    fn the_header_is_checked() {
-        let e = parse_csv("id,name\n".as_bytes()).unwrap_err();
-        assert_eq!(e.errors[0].code, "bad_header");
-    }
-}
-
 /// How far a use case reaches from the actor's scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reach {
@@ -363,5 +336,32 @@ impl App {
             .into());
         }
         Ok(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let csv = "code,name,level,parent_code\n340621,濉溪县,county,340600\n34062110x,临涣镇,town,340621\n340621105,双堆集镇,hamlet,340621\n";
+        let e = parse_csv(csv.as_bytes()).unwrap_err();
+        assert_eq!(e.errors[0].location, "line 3, column 1 (code)");
+        assert_eq!(e.errors[1].location, "line 4, column 3 (level)");
+    }
+
+    #[test]
+    fn a_short_row_is_malformed() {
+        let csv = "code,name,level,parent_code\n340621,濉溪县,county\n";
+        let e = parse_csv(csv.as_bytes()).unwrap_err();
+        assert_eq!(e.errors[0].code, "malformed_csv");
+        assert_eq!(e.errors[0].location, "line 2");
+    }
+
+    #[test]
+    fn the_header_is_checked() {
+        let e = parse_csv("id,name\n".as_bytes()).unwrap_err();
+        assert_eq!(e.errors[0].code, "bad_header");
     }
 }
