@@ -6,6 +6,7 @@
 pub mod admission;
 pub mod core;
 pub mod empowerment;
+pub mod enforcement;
 pub mod error;
 mod named;
 pub mod page;
