@@ -76,6 +76,8 @@ pub struct DemoSummary {
     pub plan: bool,
     /// Whether the catalog and the rounds were made.
     pub empowerment: bool,
+    /// Enforcement cases of the pilot year.
+    pub cases: usize,
 }
 
 impl App {
@@ -86,6 +88,7 @@ impl App {
         let staffing = user(self, "suixi.staffing").await?;
         summary.plan = crate::restructuring::demo::seed(self, &staffing).await?;
         summary.empowerment = crate::empowerment::demo::seed(self, &staffing).await?;
+        summary.cases = crate::enforcement::demo::seed(self).await?;
         Ok(summary)
     }
 

@@ -6,6 +6,7 @@ pub mod admission;
 pub mod core;
 pub mod demo;
 pub mod empowerment;
+pub mod enforcement;
 pub mod error;
 pub mod restructuring;
 

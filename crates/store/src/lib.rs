@@ -14,6 +14,7 @@ macro_rules! sql {
 pub mod admission;
 pub mod core;
 pub mod empowerment;
+pub mod enforcement;
 pub mod restructuring;
 
 use std::collections::BTreeMap;
@@ -52,6 +53,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "empowerment",
         include_str!("../migrations/sqlite/0004_empowerment.sql"),
         include_str!("../migrations/postgres/0004_empowerment.sql"),
+    ),
+    (
+        5,
+        "enforcement",
+        include_str!("../migrations/sqlite/0005_enforcement.sql"),
+        include_str!("../migrations/postgres/0005_enforcement.sql"),
     ),
 ];
 

@@ -12,11 +12,13 @@ use grassroots_app::core::bodies::NewBodyRequest;
 use grassroots_app::core::tokens::NewTokenRequest;
 use grassroots_app::core::users::NewUserRequest;
 use grassroots_app::empowerment::rounds::{NewRoundRequest, OrderRequest};
+use grassroots_app::enforcement::FileRequest;
 use grassroots_app::restructuring::{ApproveRequest, parse_document};
 use grassroots_app::{Actor, App};
 use grassroots_domain::core::body::{BodyId, BodyKind};
 use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::core::role::Role;
+use grassroots_domain::enforcement::Procedure;
 use grassroots_web::Surface;
 use serde_json::{Value, json};
 
@@ -42,6 +44,8 @@ enum Rule {
     Town,
     /// Town officers and inspectors: recording the use of a power.
     Recorder,
+    /// The town's enforcement team: cases.
+    Inspector,
 }
 
 fn rule(method: &Method, path: &str) -> Option<Rule> {
@@ -105,6 +109,14 @@ fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/rounds/{id}/publish") | ("POST", "/orders/{id}/decision") | ("POST", "/powers/revoke") => Staffing,
         ("POST", "/rounds/{id}/orders") => Town,
         ("POST", "/powers/uses") => Recorder,
+        ("GET", "/api/v1/cases") | ("GET", "/api/v1/cases/{id}") => Anyone,
+        ("GET", "/api/v1/towns/{code}/case-indicators") | ("GET", "/cases") | ("GET", "/cases/{id}") => Anyone,
+        ("POST", "/api/v1/cases") | ("POST", "/api/v1/cases/{id}/advance") | ("POST", "/api/v1/cases/{id}/pause") => {
+            Inspector
+        }
+        ("POST", "/api/v1/cases/{id}/remind") | ("POST", "/api/v1/cases/{id}/rating") => Inspector,
+        ("POST", "/cases") | ("POST", "/cases/{id}/advance") | ("POST", "/cases/{id}/pause") => Inspector,
+        ("POST", "/cases/{id}/remind") | ("POST", "/cases/{id}/rating") => Inspector,
         _ => return None,
     })
 }
@@ -131,6 +143,7 @@ struct Objects {
     plan: Option<i64>,
     round: Option<i64>,
     order: Option<i64>,
+    case: Option<i64>,
 }
 
 struct World {
@@ -221,6 +234,7 @@ impl World {
                     plan: None,
                     round: None,
                     order: None,
+                    case: None,
                 },
             );
         }
@@ -292,10 +306,12 @@ impl World {
                 yearly_volume: 1,
             };
             let order = app.place_order(&sys, rounds[&town[..6]], req).await.unwrap().id;
+            let case = app.file_case(&sys, case_filing(&town)).await.unwrap().case.id;
             for d in [town.as_str(), &town[..6]] {
                 if let Some(o) = at.get_mut(d).filter(|o| o.plan.is_none()) {
                     o.plan = Some(plan.0);
                     o.order = Some(order.0);
+                    o.case = Some(case.0);
                 }
             }
         }
@@ -303,6 +319,22 @@ impl World {
             o.round = Some(rounds[&o.division[..6]].0);
         }
         Self { app, at }
+    }
+}
+
+/// A case on a statutory duty of the town, which needs no devolved power.
+fn case_filing(town: &str) -> FileRequest {
+    FileRequest {
+        town: town.into(),
+        procedure: Procedure::General,
+        party_name: "测试当事人".into(),
+        party_is_organisation: false,
+        act_date: "2025-01-02".into(),
+        filed_on: Some("2025-01-03".into()),
+        matter_code: None,
+        legal_basis: "《村庄和集镇规划建设管理条例》第三十七条".into(),
+        facts: "测试".into(),
+        caused_harm: false,
     }
 }
 
@@ -323,6 +355,8 @@ fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
         o.round.unwrap_or(0)
     } else if path.contains("/orders/{id}") {
         o.order.unwrap_or(0)
+    } else if path.contains("/cases/{id}") {
+        o.case.unwrap_or(0)
     } else if path.contains("/users/") {
         o.user
     } else if path.contains("/tokens/") {
@@ -345,6 +379,7 @@ fn query_for(path: &str) -> &'static str {
         "/api/v1/lists/{id}/export" | "/api/v1/counties/{code}/catalog/export" => "?format=csv",
         "/api/v1/towns/{code}/functions/{function}/owner" => "?date=2024-01-01",
         "/api/v1/towns/{code}/powers/{matter}/held" => "?date=2024-01-01",
+        "/api/v1/towns/{code}/case-indicators" => "?from=2024-01-01&to=2025-12-31",
         _ => "",
     }
 }
@@ -426,6 +461,27 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
             "town": home.division, "matter_code": format!("{}CF001", &home.division[..6]), "used_on": "2024-01-01", "kind": "case", "reference": "测试"
         }),
         ("POST", "/catalog/import") => json!({ "county": &home.division[..6] }),
+        ("POST", "/api/v1/cases") => json!({
+            "town": home.division, "procedure": "general", "party_name": "测试", "act_date": "2025-01-02",
+            "legal_basis": "测试依据", "facts": "测试"
+        }),
+        ("POST", "/cases") => json!({
+            "town": home.division, "procedure": "general", "party_name": "测试", "act_date": "2025-01-02",
+            "filed_on": "2025-01-03", "legal_basis": "测试依据", "facts": "测试"
+        }),
+        ("POST", "/api/v1/cases/{id}/advance") | ("POST", "/cases/{id}/advance") => {
+            json!({ "to": "investigating", "on": "2025-01-03" })
+        }
+        ("POST", "/api/v1/cases/{id}/pause") => {
+            json!({ "kind": "suspend", "days": 1, "reason": "测试", "approved_by": "镇长" })
+        }
+        ("POST", "/cases/{id}/pause") => {
+            json!({ "kind": "suspend", "days": "1", "reason": "测试", "approved_by": "镇长" })
+        }
+        ("POST", "/api/v1/cases/{id}/remind") | ("POST", "/cases/{id}/remind") => json!({ "on": "2025-01-04" }),
+        ("POST", "/api/v1/cases/{id}/rating") | ("POST", "/cases/{id}/rating") => {
+            json!({ "satisfaction": "satisfied" })
+        }
         _ => json!({}),
     }
 }
@@ -563,12 +619,14 @@ async fn every_route_every_role_every_scope() {
                     Rule::Sender => *role == Role::DepartmentOfficer,
                     Rule::Town => *role == Role::TownOfficer,
                     Rule::Recorder => matches!(role, Role::TownOfficer | Role::Inspector),
+                    Rule::Inspector => *role == Role::Inspector,
                 };
                 let no_such_list = (r.path.contains("/lists/{id}") && objects.list.is_none())
                     || ((r.path.contains("/tasks/{id}") || r.path.contains("/task-targets/{id}"))
                         && objects.task.is_none())
                     || (r.path.contains("/plans/{id}") && objects.plan.is_none())
-                    || (r.path.contains("/orders/{id}") && objects.order.is_none());
+                    || (r.path.contains("/orders/{id}") && objects.order.is_none())
+                    || (r.path.contains("/cases/{id}") && objects.case.is_none());
                 let s = reply.status;
                 let what = format!(
                     "{username} ({role}) {} {path} [{scope:?}] → {s}: {}",

@@ -14,6 +14,7 @@ mod api;
 mod browser;
 mod cli;
 mod empowerment;
+mod enforcement;
 mod helpers;
 mod restructuring;
 mod store;

@@ -53,6 +53,8 @@ pub enum Permission {
     AssessOrders,
     /// Record a case or service done under a devolved power.
     RecordPowerUse,
+    /// File enforcement cases and move them through their stages (the town's team).
+    HandleCases,
 }
 
 impl Role {
@@ -124,6 +126,7 @@ impl Role {
             SendTasks | AssessOrders => self == Role::DepartmentOfficer,
             OrderPowers => self == Role::TownOfficer,
             RecordPowerUse => matches!(self, Role::TownOfficer | Role::Inspector),
+            HandleCases => self == Role::Inspector,
         }
     }
 

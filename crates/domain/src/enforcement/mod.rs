@@ -98,6 +98,95 @@ impl Stage {
     }
 }
 
+/// A case as stored: who, what, on which power, and the day each stage was reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Case {
+    pub id: CaseId,
+    pub county_code: String,
+    /// The town whose enforcement team handles it.
+    pub division_code: String,
+    /// 立案 number, e.g. 临涣综执罚〔2021〕12号: per town and year, without gaps.
+    pub document_number: String,
+    pub procedure: Procedure,
+    pub stage: Stage,
+    pub party_name: String,
+    pub party_is_organisation: bool,
+    /// The day of the act being punished.
+    pub act_date: String,
+    /// The devolved power it rests on; none when it is a statutory duty of the town.
+    pub matter_code: Option<String>,
+    pub legal_basis: String,
+    pub facts: String,
+    pub filed_on: String,
+    pub notified_on: Option<String>,
+    pub hearing_requested_on: Option<String>,
+    pub hearing_on: Option<String>,
+    pub decided_on: Option<String>,
+    /// What was decided: the penalty in words, or that there is none.
+    pub penalty: Option<String>,
+    pub fine_fen: Option<i64>,
+    pub served_on: Option<String>,
+    pub reminded_on: Option<String>,
+    pub executed_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub suspended_days: i64,
+    pub extension_days: i64,
+    pub satisfaction: Option<Satisfaction>,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Case {
+    /// The dates the clocks run from.
+    pub fn dates(&self) -> clocks::CaseDates {
+        let day = |s: &Option<String>| s.as_deref().and_then(parse_day);
+        clocks::CaseDates {
+            filed: parse_day(&self.filed_on),
+            notified: day(&self.notified_on),
+            hearing_requested: day(&self.hearing_requested_on),
+            decided: day(&self.decided_on),
+            served: day(&self.served_on),
+            executed: day(&self.executed_on),
+            reminded: day(&self.reminded_on),
+            suspended_days: u32::try_from(self.suspended_days).unwrap_or(0),
+            extension_days: u32::try_from(self.extension_days).unwrap_or(0),
+            fine_fen: self.fine_fen.filter(|f| *f > 0),
+        }
+    }
+
+    /// The day the case reached its present stage.
+    pub fn last_day(&self) -> &str {
+        [
+            &self.closed_on,
+            &self.executed_on,
+            &self.served_on,
+            &self.decided_on,
+            &self.hearing_on,
+            &self.hearing_requested_on,
+            &self.notified_on,
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .max()
+        .unwrap_or(&self.filed_on)
+    }
+}
+
+fn parse_day(s: &str) -> Option<time::Date> {
+    time::Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok()
+}
+
+/// One line of a case's timeline: a stage reached, a suspension, an extension, a rating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CaseEvent {
+    pub action: String,
+    pub on_date: String,
+    pub note: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
 /// The fine a summary procedure may impose on the spot (第五十一条): up to 200 yuan for a
 /// person, 3,000 yuan for an organisation; in fen.
 pub fn summary_fine_limit(organisation: bool) -> i64 {

@@ -5,6 +5,7 @@ pub mod admission;
 pub mod chart;
 pub mod core;
 pub mod empowerment;
+pub mod enforcement;
 pub mod restructuring;
 
 use askama::Template;
