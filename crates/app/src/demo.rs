@@ -78,6 +78,8 @@ pub struct DemoSummary {
     pub empowerment: bool,
     /// Enforcement cases of the pilot year.
     pub cases: usize,
+    /// Joint inspections of the pilot year.
+    pub inspections: usize,
 }
 
 impl App {
@@ -89,6 +91,7 @@ impl App {
         summary.plan = crate::restructuring::demo::seed(self, &staffing).await?;
         summary.empowerment = crate::empowerment::demo::seed(self, &staffing).await?;
         summary.cases = crate::enforcement::demo::seed(self).await?;
+        summary.inspections = crate::inspection::demo::seed(self).await?;
         Ok(summary)
     }
 

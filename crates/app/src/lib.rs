@@ -8,6 +8,7 @@ pub mod demo;
 pub mod empowerment;
 pub mod enforcement;
 pub mod error;
+pub mod inspection;
 pub mod restructuring;
 
 use std::sync::{Arc, RwLock};

@@ -8,6 +8,7 @@ pub mod core;
 pub mod empowerment;
 pub mod enforcement;
 pub mod error;
+pub mod inspection;
 mod named;
 pub mod page;
 pub mod restructuring;

@@ -15,6 +15,7 @@ pub mod admission;
 pub mod core;
 pub mod empowerment;
 pub mod enforcement;
+pub mod inspection;
 pub mod restructuring;
 
 use std::collections::BTreeMap;
@@ -59,6 +60,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "enforcement",
         include_str!("../migrations/sqlite/0005_enforcement.sql"),
         include_str!("../migrations/postgres/0005_enforcement.sql"),
+    ),
+    (
+        6,
+        "inspection",
+        include_str!("../migrations/sqlite/0006_inspection.sql"),
+        include_str!("../migrations/postgres/0006_inspection.sql"),
     ),
 ];
 

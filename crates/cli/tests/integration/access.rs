@@ -13,12 +13,14 @@ use grassroots_app::core::tokens::NewTokenRequest;
 use grassroots_app::core::users::NewUserRequest;
 use grassroots_app::empowerment::rounds::{NewRoundRequest, OrderRequest};
 use grassroots_app::enforcement::FileRequest;
+use grassroots_app::inspection::{MergeRequest, PlanRequest, TargetRequest};
 use grassroots_app::restructuring::{ApproveRequest, parse_document};
 use grassroots_app::{Actor, App};
 use grassroots_domain::core::body::{BodyId, BodyKind};
 use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::core::role::Role;
 use grassroots_domain::enforcement::Procedure;
+use grassroots_domain::inspection::CheckItem;
 use grassroots_web::Surface;
 use serde_json::{Value, json};
 
@@ -44,8 +46,10 @@ enum Rule {
     Town,
     /// Town officers and inspectors: recording the use of a power.
     Recorder,
-    /// The town's enforcement team: cases.
+    /// The town's enforcement team: cases and joint visits.
     Inspector,
+    /// Those who take part in inspections: county departments and the town's team.
+    Inspects,
 }
 
 fn rule(method: &Method, path: &str) -> Option<Rule> {
@@ -117,6 +121,16 @@ fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/cases/{id}/remind") | ("POST", "/api/v1/cases/{id}/rating") => Inspector,
         ("POST", "/cases") | ("POST", "/cases/{id}/advance") | ("POST", "/cases/{id}/pause") => Inspector,
         ("POST", "/cases/{id}/remind") | ("POST", "/cases/{id}/rating") => Inspector,
+        ("GET", "/api/v1/inspection-targets") | ("GET", "/api/v1/counties/{code}/check-items") => Anyone,
+        ("GET", "/api/v1/inspection-plans") | ("GET", "/api/v1/inspections") => Anyone,
+        ("GET", "/api/v1/inspections/{id}") | ("GET", "/api/v1/towns/{code}/inspection-indicators") => Anyone,
+        ("GET", "/inspections") | ("GET", "/inspections/{id}") => Anyone,
+        ("POST", "/api/v1/inspection-targets") | ("POST", "/inspection-targets") => Inspects,
+        ("PUT", "/api/v1/counties/{code}/check-items") => Sender,
+        ("POST", "/api/v1/inspection-plans") | ("POST", "/inspection-plans") => Sender,
+        ("POST", "/api/v1/inspections") | ("POST", "/inspections") => Inspector,
+        ("POST", "/api/v1/inspections/{id}/results") | ("POST", "/inspections/{id}/results") => Inspector,
+        ("POST", "/api/v1/inspections/{id}/recheck") | ("POST", "/inspections/{id}/recheck") => Inspector,
         _ => return None,
     })
 }
@@ -144,6 +158,10 @@ struct Objects {
     round: Option<i64>,
     order: Option<i64>,
     case: Option<i64>,
+    /// A target with one visit made and one plan still open.
+    target: Option<i64>,
+    visit: Option<i64>,
+    open_plan: Option<i64>,
 }
 
 struct World {
@@ -235,6 +253,9 @@ impl World {
                     round: None,
                     order: None,
                     case: None,
+                    target: None,
+                    visit: None,
+                    open_plan: None,
                 },
             );
         }
@@ -292,6 +313,25 @@ impl World {
             let req = NewRoundRequest { county: county.into(), title: "测试轮次".into(), deadline };
             rounds.insert(county.to_owned(), app.open_round(&sys, req).await.unwrap().id);
         }
+        // Each county's market regulator keeps a checklist; it plans the fixture visits.
+        let mut departments = HashMap::new();
+        for (county, body) in [("340621", "濉溪县市场监督管理局"), ("350802", "新罗区市场监督管理局")]
+        {
+            let mut c = app.store.conn().await.unwrap();
+            let code = DivisionCode::parse(county).unwrap();
+            let b = grassroots_store::core::bodies::find_by_name(&mut c, &code, body).await.unwrap().unwrap();
+            drop(c);
+            let item = CheckItem {
+                code: "SC-01".into(),
+                department: body.into(),
+                area: "食品安全".into(),
+                text: "健康证".into(),
+            };
+            app.set_check_items(&sys, county, vec![item]).await.unwrap();
+            let mut dept = Actor::system("access-test");
+            dept.body_id = Some(b.id);
+            departments.insert(county.to_owned(), dept);
+        }
         let mut towns: Vec<String> = at.keys().filter(|d| d.len() == 9).cloned().collect();
         towns.sort();
         for town in towns {
@@ -307,11 +347,15 @@ impl World {
             };
             let order = app.place_order(&sys, rounds[&town[..6]], req).await.unwrap().id;
             let case = app.file_case(&sys, case_filing(&town)).await.unwrap().case.id;
+            let (target, visit, open_plan) = inspection_fixture(&app, &town, &departments).await;
             for d in [town.as_str(), &town[..6]] {
                 if let Some(o) = at.get_mut(d).filter(|o| o.plan.is_none()) {
                     o.plan = Some(plan.0);
                     o.order = Some(order.0);
                     o.case = Some(case.0);
+                    o.target = Some(target);
+                    o.visit = Some(visit);
+                    o.open_plan = Some(open_plan);
                 }
             }
         }
@@ -320,6 +364,21 @@ impl World {
         }
         Self { app, at }
     }
+}
+
+/// A target of the town with one joint visit made from a plan, and a second plan open.
+async fn inspection_fixture(app: &App, town: &str, departments: &HashMap<String, Actor>) -> (i64, i64, i64) {
+    let sys = Actor::system("access-test");
+    let req =
+        TargetRequest { town: town.into(), name: "测试商户".into(), credit_code: None, address: String::new() };
+    let target = app.add_inspection_target(&sys, req).await.unwrap().id;
+    let dept = &departments[&town[..6]];
+    let plan = |on: &str| PlanRequest { target_id: target, planned_on: on.into(), item_codes: vec!["SC-01".into()] };
+    let first = app.plan_inspection(dept, plan("2025-03-01")).await.unwrap().id;
+    let open = app.plan_inspection(dept, plan("2025-09-01")).await.unwrap().id;
+    let merge = MergeRequest { plans: vec![first], visit_on: "2025-03-02".into(), team: "测试检查组".into() };
+    let visit = app.merge_plans(&sys, merge).await.unwrap().inspection.id;
+    (target.0, visit.0, open.0)
 }
 
 /// A case on a statutory duty of the town, which needs no devolved power.
@@ -357,6 +416,8 @@ fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
         o.order.unwrap_or(0)
     } else if path.contains("/cases/{id}") {
         o.case.unwrap_or(0)
+    } else if path.contains("/inspections/{id}") {
+        o.visit.unwrap_or(0)
     } else if path.contains("/users/") {
         o.user
     } else if path.contains("/tokens/") {
@@ -379,7 +440,9 @@ fn query_for(path: &str) -> &'static str {
         "/api/v1/lists/{id}/export" | "/api/v1/counties/{code}/catalog/export" => "?format=csv",
         "/api/v1/towns/{code}/functions/{function}/owner" => "?date=2024-01-01",
         "/api/v1/towns/{code}/powers/{matter}/held" => "?date=2024-01-01",
-        "/api/v1/towns/{code}/case-indicators" => "?from=2024-01-01&to=2025-12-31",
+        "/api/v1/towns/{code}/case-indicators" | "/api/v1/towns/{code}/inspection-indicators" => {
+            "?from=2024-01-01&to=2025-12-31"
+        }
         _ => "",
     }
 }
@@ -481,6 +544,28 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         ("POST", "/api/v1/cases/{id}/remind") | ("POST", "/cases/{id}/remind") => json!({ "on": "2025-01-04" }),
         ("POST", "/api/v1/cases/{id}/rating") | ("POST", "/cases/{id}/rating") => {
             json!({ "satisfaction": "satisfied" })
+        }
+        ("POST", "/api/v1/inspection-targets") | ("POST", "/inspection-targets") => {
+            json!({ "town": home.division, "name": format!("新商户{n}"), "address": "测试" })
+        }
+        ("PUT", "/api/v1/counties/{code}/check-items") => {
+            json!([{ "code": "SC-09", "department": "濉溪县市场监督管理局", "area": "食品安全", "text": "测试" }])
+        }
+        ("POST", "/api/v1/inspection-plans") => json!({
+            "target_id": home.target.unwrap_or(0), "planned_on": "2099-01-01", "item_codes": ["SC-01"]
+        }),
+        ("POST", "/inspection-plans") => json!({
+            "target_id": home.target.unwrap_or(0).to_string(), "planned_on": "2099-01-01", "item": "SC-01"
+        }),
+        ("POST", "/api/v1/inspections") => json!({
+            "plans": [home.open_plan.unwrap_or(0)], "visit_on": "2025-09-02", "team": "测试"
+        }),
+        ("POST", "/inspections") => json!({
+            "plans": home.open_plan.unwrap_or(0).to_string(), "visit_on": "2025-09-02", "team": "测试"
+        }),
+        ("POST", "/api/v1/inspections/{id}/results") => json!([]),
+        ("POST", "/api/v1/inspections/{id}/recheck") | ("POST", "/inspections/{id}/recheck") => {
+            json!({ "item_code": "SC-01", "on": "2025-03-03", "passed": true })
         }
         _ => json!({}),
     }
@@ -620,13 +705,15 @@ async fn every_route_every_role_every_scope() {
                     Rule::Town => *role == Role::TownOfficer,
                     Rule::Recorder => matches!(role, Role::TownOfficer | Role::Inspector),
                     Rule::Inspector => *role == Role::Inspector,
+                    Rule::Inspects => matches!(role, Role::Inspector | Role::DepartmentOfficer),
                 };
                 let no_such_list = (r.path.contains("/lists/{id}") && objects.list.is_none())
                     || ((r.path.contains("/tasks/{id}") || r.path.contains("/task-targets/{id}"))
                         && objects.task.is_none())
                     || (r.path.contains("/plans/{id}") && objects.plan.is_none())
                     || (r.path.contains("/orders/{id}") && objects.order.is_none())
-                    || (r.path.contains("/cases/{id}") && objects.case.is_none());
+                    || (r.path.contains("/cases/{id}") && objects.case.is_none())
+                    || (r.path.contains("/inspections/{id}") && objects.visit.is_none());
                 let s = reply.status;
                 let what = format!(
                     "{username} ({role}) {} {path} [{scope:?}] → {s}: {}",

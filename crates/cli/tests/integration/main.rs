@@ -16,5 +16,6 @@ mod cli;
 mod empowerment;
 mod enforcement;
 mod helpers;
+mod inspection;
 mod restructuring;
 mod store;

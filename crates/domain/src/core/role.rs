@@ -55,6 +55,10 @@ pub enum Permission {
     RecordPowerUse,
     /// File enforcement cases and move them through their stages (the town's team).
     HandleCases,
+    /// Keep one's department's check items and plan inspections of targets.
+    PlanInspections,
+    /// Merge plans into joint visits and enter their results (the town's team).
+    ConductInspections,
 }
 
 impl Role {
@@ -126,7 +130,8 @@ impl Role {
             SendTasks | AssessOrders => self == Role::DepartmentOfficer,
             OrderPowers => self == Role::TownOfficer,
             RecordPowerUse => matches!(self, Role::TownOfficer | Role::Inspector),
-            HandleCases => self == Role::Inspector,
+            HandleCases | ConductInspections => self == Role::Inspector,
+            PlanInspections => self == Role::DepartmentOfficer,
         }
     }
 

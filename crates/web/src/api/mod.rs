@@ -6,6 +6,7 @@ pub mod admission;
 pub mod core;
 pub mod empowerment;
 pub mod enforcement;
+pub mod inspection;
 pub mod restructuring;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -28,6 +29,7 @@ use crate::state::WebState;
         (name = "restructuring", description = "Restructuring plans: legacy departments into comprehensive offices"),
         (name = "empowerment", description = "The empowerment menu (看单点菜, 一镇一单) and each town's power list"),
         (name = "enforcement", description = "Enforcement cases under the Administrative Penalty Law, with their statutory clocks"),
+        (name = "inspection", description = "Joint inspections (综合查一次): one visit per target for many departments"),
     ),
     modifiers(&Security),
 )]
@@ -58,7 +60,7 @@ pub fn routes() -> (axum::Router<WebState>, utoipa::openapi::OpenApi) {
     ]);
     let routes = core::routes(OpenApiRouter::with_openapi(doc));
     let routes = empowerment::routes(restructuring::routes(admission::task_routes(admission::routes(routes))));
-    let routes = enforcement::routes(routes);
+    let routes = inspection::routes(enforcement::routes(routes));
     let (router, doc) = routes.split_for_parts();
     (router, doc)
 }

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod core;
 pub mod empowerment;
 pub mod enforcement;
+pub mod inspection;
 pub mod restructuring;
 
 use askama::Template;
