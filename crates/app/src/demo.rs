@@ -80,6 +80,8 @@ pub struct DemoSummary {
     pub cases: usize,
     /// Joint inspections of the pilot year.
     pub inspections: usize,
+    /// Events reported to Linhuan's command center.
+    pub events: usize,
 }
 
 impl App {
@@ -92,6 +94,7 @@ impl App {
         summary.empowerment = crate::empowerment::demo::seed(self, &staffing).await?;
         summary.cases = crate::enforcement::demo::seed(self).await?;
         summary.inspections = crate::inspection::demo::seed(self).await?;
+        summary.events = crate::command::demo::seed(self).await?;
         Ok(summary)
     }
 

@@ -3,6 +3,7 @@
 //! change and its trace are committed together or not at all.
 
 pub mod admission;
+pub mod command;
 pub mod core;
 pub mod demo;
 pub mod empowerment;

@@ -299,7 +299,7 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
             }
             let app = open().await?;
             let s = app.seed_demo().await.map_err(explain)?;
-            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, tasks = s.tasks, plan = s.plan, empowerment = s.empowerment, cases = s.cases, inspections = s.inspections, database = %url, "demo data ready");
+            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, tasks = s.tasks, plan = s.plan, empowerment = s.empowerment, cases = s.cases, inspections = s.inspections, events = s.events, database = %url, "demo data ready");
             if !no_serve {
                 println!(
                     "demo: open http://{listen}/ and log in as, e.g., suixi.admin / {}",

@@ -4,6 +4,7 @@
 //! beside it, and `core` imports none of them.
 
 pub mod admission;
+pub mod command;
 pub mod core;
 pub mod empowerment;
 pub mod enforcement;

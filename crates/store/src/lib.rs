@@ -12,6 +12,7 @@ macro_rules! sql {
 }
 
 pub mod admission;
+pub mod command;
 pub mod core;
 pub mod empowerment;
 pub mod enforcement;
@@ -66,6 +67,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "inspection",
         include_str!("../migrations/sqlite/0006_inspection.sql"),
         include_str!("../migrations/postgres/0006_inspection.sql"),
+    ),
+    (
+        7,
+        "command",
+        include_str!("../migrations/sqlite/0007_command.sql"),
+        include_str!("../migrations/postgres/0007_command.sql"),
     ),
 ];
 

@@ -48,7 +48,12 @@ pub struct Route {
 }
 
 /// API routes that answer without a login.
-const PUBLIC_API: &[(Method, &str)] = &[(Method::POST, "/api/v1/session")];
+const PUBLIC_API: &[(Method, &str)] = &[
+    (Method::POST, "/api/v1/session"),
+    (Method::POST, "/api/v1/public/events"),
+    (Method::POST, "/api/v1/public/events/track"),
+    (Method::POST, "/api/v1/public/events/rating"),
+];
 
 struct Parts {
     router: Router<WebState>,
@@ -62,7 +67,7 @@ fn parts() -> Parts {
     let serve_doc = move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.clone()) };
     let others = pages::core::routes(pages::PageRoutes::new());
     let others = pages::restructuring::routes(pages::empowerment::routes(pages::admission::routes(others)));
-    let others = pages::inspection::routes(pages::enforcement::routes(others))
+    let others = pages::command::routes(pages::inspection::routes(pages::enforcement::routes(others)))
         .public(Method::GET, "/healthz", ops::healthz)
         .public(Method::GET, "/metrics", ops::metrics)
         .public(Method::GET, "/api/v1/openapi.json", serve_doc);

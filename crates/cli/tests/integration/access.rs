@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use axum::http::{Method, StatusCode};
 use grassroots_app::admission::lists::PublishRequest;
 use grassroots_app::admission::tasks::NewTaskRequest;
+use grassroots_app::command::ReportRequest;
 use grassroots_app::core::bodies::NewBodyRequest;
 use grassroots_app::core::tokens::NewTokenRequest;
 use grassroots_app::core::users::NewUserRequest;
@@ -16,6 +17,7 @@ use grassroots_app::enforcement::FileRequest;
 use grassroots_app::inspection::{MergeRequest, PlanRequest, TargetRequest};
 use grassroots_app::restructuring::{ApproveRequest, parse_document};
 use grassroots_app::{Actor, App};
+use grassroots_domain::command::{Category, Source};
 use grassroots_domain::core::body::{BodyId, BodyKind};
 use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::core::role::Role;
@@ -50,6 +52,12 @@ enum Rule {
     Inspector,
     /// Those who take part in inspections: county departments and the town's team.
     Inspects,
+    /// Staff of towns and villages who report events.
+    Reporter,
+    /// The town's command center.
+    Dispatcher,
+    /// Offices that work dispatched events.
+    Handler,
 }
 
 fn rule(method: &Method, path: &str) -> Option<Rule> {
@@ -131,6 +139,13 @@ fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/inspections") | ("POST", "/inspections") => Inspector,
         ("POST", "/api/v1/inspections/{id}/results") | ("POST", "/inspections/{id}/results") => Inspector,
         ("POST", "/api/v1/inspections/{id}/recheck") | ("POST", "/inspections/{id}/recheck") => Inspector,
+        ("GET", "/api/v1/events") | ("GET", "/api/v1/events/{id}") | ("GET", "/api/v1/board") => Anyone,
+        ("GET", "/command") | ("GET", "/events/{id}") => Anyone,
+        ("POST", "/api/v1/events") | ("POST", "/events") => Reporter,
+        ("POST", "/api/v1/events/{id}/dispatch") | ("POST", "/events/{id}/dispatch") => Dispatcher,
+        ("POST", "/api/v1/events/{id}/extend") | ("POST", "/events/{id}/extend") => Dispatcher,
+        ("POST", "/api/v1/events/{id}/merge") | ("POST", "/events/{id}/merge") => Dispatcher,
+        ("POST", "/api/v1/events/{id}/progress") | ("POST", "/events/{id}/progress") => Handler,
         _ => return None,
     })
 }
@@ -162,6 +177,7 @@ struct Objects {
     target: Option<i64>,
     visit: Option<i64>,
     open_plan: Option<i64>,
+    event: Option<i64>,
 }
 
 struct World {
@@ -256,6 +272,7 @@ impl World {
                     target: None,
                     visit: None,
                     open_plan: None,
+                    event: None,
                 },
             );
         }
@@ -348,6 +365,7 @@ impl World {
             let order = app.place_order(&sys, rounds[&town[..6]], req).await.unwrap().id;
             let case = app.file_case(&sys, case_filing(&town)).await.unwrap().case.id;
             let (target, visit, open_plan) = inspection_fixture(&app, &town, &departments).await;
+            let event = app.report_event(&sys, event_report(&town)).await.unwrap().event.id;
             for d in [town.as_str(), &town[..6]] {
                 if let Some(o) = at.get_mut(d).filter(|o| o.plan.is_none()) {
                     o.plan = Some(plan.0);
@@ -356,6 +374,7 @@ impl World {
                     o.target = Some(target);
                     o.visit = Some(visit);
                     o.open_plan = Some(open_plan);
+                    o.event = Some(event.0);
                 }
             }
         }
@@ -379,6 +398,21 @@ async fn inspection_fixture(app: &App, town: &str, departments: &HashMap<String,
     let merge = MergeRequest { plans: vec![first], visit_on: "2025-03-02".into(), team: "测试检查组".into() };
     let visit = app.merge_plans(&sys, merge).await.unwrap().inspection.id;
     (target.0, visit.0, open.0)
+}
+
+fn event_report(division: &str) -> ReportRequest {
+    ReportRequest {
+        division: division.into(),
+        source: Source::Patrol,
+        category: Category::Other,
+        title: "测试事件".into(),
+        description: String::new(),
+        address: String::new(),
+        lon: None,
+        lat: None,
+        reporter_name: String::new(),
+        reporter_phone: String::new(),
+    }
 }
 
 /// A case on a statutory duty of the town, which needs no devolved power.
@@ -418,6 +452,8 @@ fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
         o.case.unwrap_or(0)
     } else if path.contains("/inspections/{id}") {
         o.visit.unwrap_or(0)
+    } else if path.contains("/events/{id}") {
+        o.event.unwrap_or(0)
     } else if path.contains("/users/") {
         o.user
     } else if path.contains("/tokens/") {
@@ -567,6 +603,17 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         ("POST", "/api/v1/inspections/{id}/recheck") | ("POST", "/inspections/{id}/recheck") => {
             json!({ "item_code": "SC-01", "on": "2025-03-03", "passed": true })
         }
+        ("POST", "/api/v1/events") | ("POST", "/events") => json!({
+            "division": home.division, "source": "patrol", "category": "other", "title": format!("测试事件{n}")
+        }),
+        ("POST", "/api/v1/events/{id}/dispatch") | ("POST", "/events/{id}/dispatch") => {
+            json!({ "office": "测试办公室" })
+        }
+        ("POST", "/api/v1/events/{id}/progress") | ("POST", "/events/{id}/progress") => json!({ "to": "in_progress" }),
+        ("POST", "/api/v1/events/{id}/extend") => json!({ "days": 1, "reason": "测试" }),
+        ("POST", "/events/{id}/extend") => json!({ "days": "1", "reason": "测试" }),
+        ("POST", "/api/v1/events/{id}/merge") => json!({ "into": home.event.unwrap_or(0) }),
+        ("POST", "/events/{id}/merge") => json!({ "into": home.event.unwrap_or(0).to_string() }),
         _ => json!({}),
     }
 }
@@ -706,6 +753,16 @@ async fn every_route_every_role_every_scope() {
                     Rule::Recorder => matches!(role, Role::TownOfficer | Role::Inspector),
                     Rule::Inspector => *role == Role::Inspector,
                     Rule::Inspects => matches!(role, Role::Inspector | Role::DepartmentOfficer),
+                    Rule::Reporter => matches!(
+                        role,
+                        Role::TownOfficer
+                            | Role::Dispatcher
+                            | Role::Inspector
+                            | Role::VillageOfficer
+                            | Role::HazardMonitor
+                    ),
+                    Rule::Dispatcher => *role == Role::Dispatcher,
+                    Rule::Handler => matches!(role, Role::TownOfficer | Role::Dispatcher | Role::Inspector),
                 };
                 let no_such_list = (r.path.contains("/lists/{id}") && objects.list.is_none())
                     || ((r.path.contains("/tasks/{id}") || r.path.contains("/task-targets/{id}"))
@@ -713,7 +770,8 @@ async fn every_route_every_role_every_scope() {
                     || (r.path.contains("/plans/{id}") && objects.plan.is_none())
                     || (r.path.contains("/orders/{id}") && objects.order.is_none())
                     || (r.path.contains("/cases/{id}") && objects.case.is_none())
-                    || (r.path.contains("/inspections/{id}") && objects.visit.is_none());
+                    || (r.path.contains("/inspections/{id}") && objects.visit.is_none())
+                    || (r.path.contains("/events/{id}") && objects.event.is_none());
                 let s = reply.status;
                 let what = format!(
                     "{username} ({role}) {} {path} [{scope:?}] → {s}: {}",

@@ -131,7 +131,8 @@ async fn a_browser_logs_in_and_sees_the_home_page() {
 
     // Ordering from the menu of the open round: the order shows up in the town's orders.
     driver.goto(&format!("{}/rounds", server.base)).await;
-    driver.click("table a[href$='/order']").await;
+    let order_page = driver.attribute("table a[href$='/order']", "href").await;
+    driver.goto(&format!("{}{order_page}", server.base)).await;
     let before = driver.text("#orders").await;
     let matter = driver.attribute("#menu form input[name=matter_code]", "value").await;
     assert!(!before.contains(&matter), "{matter} is not ordered yet");

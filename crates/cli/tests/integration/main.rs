@@ -13,6 +13,7 @@ mod admission;
 mod api;
 mod browser;
 mod cli;
+mod command;
 mod empowerment;
 mod enforcement;
 mod helpers;

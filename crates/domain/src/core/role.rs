@@ -59,6 +59,12 @@ pub enum Permission {
     PlanInspections,
     /// Merge plans into joint visits and enter their results (the town's team).
     ConductInspections,
+    /// Report an event to the town's command center.
+    ReportEvents,
+    /// Dispatch, extend, merge and close events (the command center).
+    DispatchEvents,
+    /// Work an event dispatched to one's office.
+    HandleEvents,
 }
 
 impl Role {
@@ -132,6 +138,12 @@ impl Role {
             RecordPowerUse => matches!(self, Role::TownOfficer | Role::Inspector),
             HandleCases | ConductInspections => self == Role::Inspector,
             PlanInspections => self == Role::DepartmentOfficer,
+            ReportEvents => matches!(
+                self,
+                Role::TownOfficer | Role::Dispatcher | Role::Inspector | Role::VillageOfficer | Role::HazardMonitor
+            ),
+            DispatchEvents => self == Role::Dispatcher,
+            HandleEvents => matches!(self, Role::TownOfficer | Role::Dispatcher | Role::Inspector),
         }
     }
 

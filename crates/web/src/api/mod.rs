@@ -3,6 +3,7 @@
 //! generated from the same code that routes: it cannot drift.
 
 pub mod admission;
+pub mod command;
 pub mod core;
 pub mod empowerment;
 pub mod enforcement;
@@ -30,6 +31,7 @@ use crate::state::WebState;
         (name = "empowerment", description = "The empowerment menu (看单点菜, 一镇一单) and each town's power list"),
         (name = "enforcement", description = "Enforcement cases under the Administrative Penalty Law, with their statutory clocks"),
         (name = "inspection", description = "Joint inspections (综合查一次): one visit per target for many departments"),
+        (name = "command", description = "The command center: events, dispatch with working-day deadlines, the public's reports"),
     ),
     modifiers(&Security),
 )]
@@ -60,7 +62,7 @@ pub fn routes() -> (axum::Router<WebState>, utoipa::openapi::OpenApi) {
     ]);
     let routes = core::routes(OpenApiRouter::with_openapi(doc));
     let routes = empowerment::routes(restructuring::routes(admission::task_routes(admission::routes(routes))));
-    let routes = inspection::routes(enforcement::routes(routes));
+    let routes = command::routes(inspection::routes(enforcement::routes(routes)));
     let (router, doc) = routes.split_for_parts();
     (router, doc)
 }

@@ -3,6 +3,7 @@
 
 pub mod admission;
 pub mod chart;
+pub mod command;
 pub mod core;
 pub mod empowerment;
 pub mod enforcement;

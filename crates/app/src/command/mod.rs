@@ -1,0 +1,464 @@
+//! The command center: events reported by staff or by the public (with a tracking number
+//! the reporter follows by phone), possible duplicates found and merged, dispatch with the
+//! category's deadline in working days, extensions, progress to closing and reopening,
+//! the reporter's rating, and the dispatcher's board.
+
+pub(crate) mod demo;
+
+use grassroots_domain::ValidationError;
+use grassroots_domain::command::{
+    Category, Event, EventId, EventLogLine, EventState, Source, check_phone, check_point, deadline, distance_m,
+    mask_phone,
+};
+use grassroots_domain::core::division::Level;
+use grassroots_domain::core::role::Permission;
+use grassroots_domain::page::{Page, PageRequest};
+use grassroots_store::command as store;
+use grassroots_store::core::divisions;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use time::Duration;
+
+use crate::core::audit::{self, Change};
+use crate::core::{now, parse_day, required, today};
+use crate::{Actor, App, AppError, Result};
+
+/// Reports of the same category in the same town within this many days are compared.
+pub const DUPLICATE_DAYS: i64 = 7;
+/// Two reports with points closer than this are taken for one place.
+pub const DUPLICATE_METRES: f64 = 300.0;
+const MAX_EXTENSION_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    /// Where: a town or one of its villages.
+    pub division: String,
+    pub source: Source,
+    pub category: Category,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub address: String,
+    /// WGS84 longitude and latitude.
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub reporter_name: String,
+    #[serde(default)]
+    pub reporter_phone: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DispatchRequest {
+    /// The office or team that will handle it.
+    pub office: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressRequest {
+    /// `in_progress`, `resolved`, `closed`, or `in_progress` again to reopen.
+    pub to: EventState,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendRequest {
+    /// Working days added to the deadline.
+    pub days: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeEventRequest {
+    /// The event this one repeats.
+    pub into: EventId,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackRequest {
+    pub tracking_number: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicRatingRequest {
+    pub tracking_number: String,
+    pub phone: String,
+    pub satisfied: bool,
+}
+
+/// An event with its timeline, whether it is overdue, and reports that may be the same.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    pub event: Event,
+    pub overdue: bool,
+    pub timeline: Vec<EventLogLine>,
+    pub possible_duplicates: Vec<EventId>,
+}
+
+/// What the reporter sees by tracking number and phone.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Tracking {
+    pub tracking_number: String,
+    pub title: String,
+    pub state: EventState,
+    pub state_label: &'static str,
+    pub reported_at: String,
+    pub resolved_on: Option<String>,
+    pub satisfied: Option<bool>,
+}
+
+/// The dispatcher's board.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Board {
+    /// Reported and waiting to be dispatched.
+    pub queue: Vec<Event>,
+    pub overdue: Vec<Event>,
+    /// (office, open, overdue)
+    pub by_office: Vec<(String, i64, i64)>,
+}
+
+fn tracking_number() -> String {
+    let day = today().to_string().replace('-', "");
+    format!("SJ{day}{:06}", rand::rng().random_range(0..1_000_000))
+}
+
+impl App {
+    /// Records a report. Staff report within their scope; `public_report` takes the public's.
+    pub async fn report_event(&self, actor: &Actor, req: ReportRequest) -> Result<EventView> {
+        let code = grassroots_domain::core::division::DivisionCode::parse(&req.division)?;
+        let mut c = self.store.conn().await?;
+        let d = divisions::get(&mut c, &code).await?.ok_or(AppError::NotFound)?;
+        drop(c);
+        actor.may_act_on(&d.path, Permission::ReportEvents)?;
+        self.record_report(actor, req, d.division.level, false).await
+    }
+
+    /// A report from the public, without login: its phone number is required, and the
+    /// answer is the tracking number.
+    pub async fn public_report(&self, req: ReportRequest) -> Result<String> {
+        let code = grassroots_domain::core::division::DivisionCode::parse(&req.division)?;
+        let mut c = self.store.conn().await?;
+        let d = divisions::get(&mut c, &code).await?.ok_or_else(|| {
+            ValidationError::new("division", "unknown_division", "choose the town or village where it happened")
+        })?;
+        drop(c);
+        let req = ReportRequest { source: Source::Public, ..req };
+        let view = self.record_report(&Actor::system("public"), req, d.division.level, true).await?;
+        Ok(view.event.tracking_number)
+    }
+
+    async fn record_report(&self, actor: &Actor, req: ReportRequest, level: Level, public: bool) -> Result<EventView> {
+        if !matches!(level, Level::Town | Level::Village) {
+            return Err(ValidationError::new("division", "not_a_town", "events happen in a town or village").into());
+        }
+        let mut e = ValidationError::default();
+        required(&req.title, "title", 200, &mut e);
+        if req.description.chars().count() > 5000 || req.address.chars().count() > 500 {
+            e.push("description", "too_long", "a description has at most 5,000 characters, an address 500");
+        }
+        if public {
+            required(&req.reporter_name, "reporter_name", 100, &mut e);
+        }
+        if (public || !req.reporter_phone.trim().is_empty())
+            && let Err(bad) = check_phone(&req.reporter_phone)
+        {
+            e.errors.extend(bad.errors);
+        }
+        match (req.lon, req.lat) {
+            (Some(lon), Some(lat)) => {
+                if let Err(bad) = check_point(lon, lat) {
+                    e.errors.extend(bad.errors);
+                }
+            }
+            (None, None) => {}
+            _ => e.push("point", "invalid_point", "give both longitude and latitude, or neither"),
+        }
+        e.into_result()?;
+        let division = req.division.trim().to_owned();
+        let stamp = now();
+        let mut event = Event {
+            id: EventId(0),
+            county_code: division[..6].to_owned(),
+            town_code: division[..9].to_owned(),
+            division_code: division,
+            tracking_number: tracking_number(),
+            source: req.source,
+            category: req.category,
+            title: req.title.trim().to_owned(),
+            description: req.description.trim().to_owned(),
+            address: req.address.trim().to_owned(),
+            lon: req.lon,
+            lat: req.lat,
+            reporter_name: req.reporter_name.trim().to_owned(),
+            reporter_phone: req.reporter_phone.chars().filter(|c| c.is_ascii_digit()).collect(),
+            state: EventState::New,
+            office: None,
+            dispatched_on: None,
+            due_on: None,
+            extra_days: 0,
+            resolved_on: None,
+            closed_on: None,
+            merged_into: None,
+            satisfied: None,
+            created_by: actor.label(),
+            created_at: stamp.clone(),
+        };
+        let mut tx = self.store.begin().await?;
+        event.id = store::insert(&mut tx, &event).await?;
+        let line = EventLogLine {
+            action: "reported".into(),
+            note: format!("{} · {}", event.source.label_zh(), event.tracking_number),
+            recorded_by: actor.label(),
+            recorded_at: stamp,
+        };
+        store::log(&mut tx, &event, &line).await?;
+        let change = Change {
+            action: "event.report",
+            object_type: "event",
+            object_id: event.id.to_string(),
+            division_code: Some(event.division_code.clone()),
+            before: None,
+            after: audit::json(&Event { reporter_phone: mask_phone(&event.reporter_phone), ..event.clone() }),
+        };
+        audit::commit(tx, actor, change).await?;
+        self.event_view(actor, event.id).await
+    }
+
+    async fn event_in_scope(&self, actor: &Actor, id: EventId) -> Result<Event> {
+        let mut c = self.store.conn().await?;
+        let (event, path) = store::get(&mut c, id).await?.ok_or(AppError::NotFound)?;
+        actor.may_act_on(&path, Permission::ReadDirectory)?;
+        Ok(event)
+    }
+
+    async fn event_view(&self, actor: &Actor, id: EventId) -> Result<EventView> {
+        let mut c = self.store.conn().await?;
+        let (mut event, _) = store::get(&mut c, id).await?.ok_or(AppError::NotFound)?;
+        let timeline = store::timeline(&mut c, id).await?;
+        let reported =
+            grassroots_domain::core::time::from_stored(&event.created_at).unwrap_or(time::OffsetDateTime::now_utc());
+        let since = grassroots_domain::core::time::to_stored(reported - Duration::days(DUPLICATE_DAYS));
+        let near = store::recent(&mut c, &event.town_code, event.category, &since).await?;
+        let possible_duplicates = near
+            .iter()
+            .filter(|o| o.id != event.id && o.state != EventState::Merged)
+            .filter(|o| match (event.lon.zip(event.lat), o.lon.zip(o.lat)) {
+                (Some(a), Some(b)) => distance_m(a, b) <= DUPLICATE_METRES,
+                _ => o.division_code == event.division_code,
+            })
+            .map(|o| o.id)
+            .collect();
+        if actor.user_id.is_some() && !actor.role.may(Permission::DispatchEvents) {
+            event.reporter_phone = mask_phone(&event.reporter_phone);
+        }
+        Ok(EventView { overdue: event.overdue(&today().to_string()), timeline, possible_duplicates, event })
+    }
+
+    pub async fn get_event(&self, actor: &Actor, id: EventId) -> Result<EventView> {
+        self.event_in_scope(actor, id).await?;
+        self.event_view(actor, id).await
+    }
+
+    /// Events of the actor's scope: in one state, or overdue.
+    pub async fn list_events(
+        &self,
+        actor: &Actor,
+        state: Option<EventState>,
+        overdue: bool,
+        page: PageRequest,
+    ) -> Result<Page<Event>> {
+        actor.require(Permission::ReadDirectory)?;
+        let today = today().to_string();
+        let mut c = self.store.conn().await?;
+        let (mut items, total) = store::list(
+            &mut c,
+            &actor.scope_path,
+            state,
+            overdue.then_some(today.as_str()),
+            page.limit(),
+            page.offset(),
+        )
+        .await?;
+        if !actor.role.may(Permission::DispatchEvents) {
+            for e in &mut items {
+                e.reporter_phone = mask_phone(&e.reporter_phone);
+            }
+        }
+        Ok(Page::new(items, page, total))
+    }
+
+    pub async fn board(&self, actor: &Actor) -> Result<Board> {
+        let queue =
+            self.list_events(actor, Some(EventState::New), false, PageRequest { page: 1, per_page: 200 }).await?;
+        let overdue = self.list_events(actor, None, true, PageRequest { page: 1, per_page: 200 }).await?;
+        let mut c = self.store.conn().await?;
+        let by_office = store::by_office(&mut c, &actor.scope_path, &today().to_string()).await?;
+        Ok(Board { queue: queue.items, overdue: overdue.items, by_office })
+    }
+
+    /// Dispatches (or re-dispatches) an event to an office, with the category's deadline.
+    pub async fn dispatch_event(&self, actor: &Actor, id: EventId, req: DispatchRequest) -> Result<EventView> {
+        let before = self.event_in_scope(actor, id).await?;
+        actor.require(Permission::DispatchEvents)?;
+        before.state.check_move(EventState::Dispatched)?;
+        let mut e = ValidationError::default();
+        required(&req.office, "office", 200, &mut e);
+        e.into_result()?;
+        let day = today();
+        let mut next = before.clone();
+        next.state = EventState::Dispatched;
+        next.office = Some(req.office.trim().to_owned());
+        next.dispatched_on = Some(day.to_string());
+        let extra = u32::try_from(before.extra_days).unwrap_or(0);
+        next.due_on = Some(deadline(&self.calendar(), day, before.category, extra).to_string());
+        let note = format!("{} · {} {}", req.office.trim(), next.due_on.as_deref().unwrap_or(""), req.note.trim());
+        self.save_event(actor, &before, &next, "dispatched", &note).await
+    }
+
+    pub async fn progress_event(&self, actor: &Actor, id: EventId, req: ProgressRequest) -> Result<EventView> {
+        let before = self.event_in_scope(actor, id).await?;
+        let closing = req.to == EventState::Closed;
+        let reopening =
+            matches!(before.state, EventState::Resolved | EventState::Closed) && req.to == EventState::InProgress;
+        actor.require(if closing || reopening { Permission::DispatchEvents } else { Permission::HandleEvents })?;
+        before.state.check_move(req.to)?;
+        if req.to == EventState::Merged || req.to == EventState::Dispatched {
+            return Err(ValidationError::new("to", "out_of_order", "dispatch and merge have their own actions").into());
+        }
+        let day = today().to_string();
+        let mut next = before.clone();
+        next.state = req.to;
+        match req.to {
+            EventState::Resolved => next.resolved_on = Some(day),
+            EventState::Closed => next.closed_on = Some(day),
+            _ if reopening => {
+                next.resolved_on = None;
+                next.closed_on = None;
+                next.satisfied = None;
+            }
+            _ => {}
+        }
+        let action = if reopening { "reopened" } else { req.to.as_str() };
+        self.save_event(actor, &before, &next, action, req.note.trim()).await
+    }
+
+    /// Extends the deadline of an open event by working days, with the reason.
+    pub async fn extend_event(&self, actor: &Actor, id: EventId, req: ExtendRequest) -> Result<EventView> {
+        let before = self.event_in_scope(actor, id).await?;
+        actor.require(Permission::DispatchEvents)?;
+        let mut e = ValidationError::default();
+        required(&req.reason, "reason", 1000, &mut e);
+        if !(1..=MAX_EXTENSION_DAYS).contains(&req.days) {
+            e.push("days", "out_of_range", "between 1 and 30 working days");
+        }
+        e.into_result()?;
+        let dispatched = match (before.state.is_open(), before.dispatched_on.as_deref()) {
+            (true, Some(d)) => parse_day(d, "dispatched_on")?,
+            _ => return Err(ValidationError::new("state", "not_open", "only an open event has a deadline").into()),
+        };
+        let mut next = before.clone();
+        next.extra_days += req.days;
+        let extra = u32::try_from(next.extra_days).unwrap_or(0);
+        next.due_on = Some(deadline(&self.calendar(), dispatched, before.category, extra).to_string());
+        let note = format!("+{} · {}", req.days, req.reason.trim());
+        self.save_event(actor, &before, &next, "extended", &note).await
+    }
+
+    /// Merges a repeated report into the event it repeats.
+    pub async fn merge_event(&self, actor: &Actor, id: EventId, req: MergeEventRequest) -> Result<EventView> {
+        let before = self.event_in_scope(actor, id).await?;
+        actor.require(Permission::DispatchEvents)?;
+        let into = self.event_in_scope(actor, req.into).await?;
+        if into.id == before.id || into.state == EventState::Merged || into.town_code != before.town_code {
+            return Err(ValidationError::new(
+                "into",
+                "invalid_merge",
+                "merge into another live event of the same town",
+            )
+            .into());
+        }
+        before.state.check_move(EventState::Merged)?;
+        let mut next = before.clone();
+        next.state = EventState::Merged;
+        next.merged_into = Some(into.id);
+        self.save_event(actor, &before, &next, "merged", &into.tracking_number).await
+    }
+
+    async fn save_event(
+        &self,
+        actor: &Actor,
+        before: &Event,
+        next: &Event,
+        action: &str,
+        note: &str,
+    ) -> Result<EventView> {
+        let mut tx = self.store.begin().await?;
+        if !store::update(&mut tx, next, before.state).await? {
+            return Err(AppError::Conflict("the event was changed by someone else first; reload it".into()));
+        }
+        let line =
+            EventLogLine { action: action.into(), note: note.into(), recorded_by: actor.label(), recorded_at: now() };
+        store::log(&mut tx, next, &line).await?;
+        let masked = |e: &Event| Event { reporter_phone: mask_phone(&e.reporter_phone), ..e.clone() };
+        let change = Change {
+            action: &format!("event.{action}"),
+            object_type: "event",
+            object_id: before.id.to_string(),
+            division_code: Some(before.division_code.clone()),
+            before: audit::json(&masked(before)),
+            after: audit::json(&masked(next)),
+        };
+        audit::commit(tx, actor, change).await?;
+        self.event_view(actor, before.id).await
+    }
+
+    /// The reporter's view: found only with the tracking number and the phone given.
+    pub async fn track_event(&self, req: &TrackRequest) -> Result<(Event, Tracking)> {
+        let mut c = self.store.conn().await?;
+        let phone: String = req.phone.chars().filter(|c| c.is_ascii_digit()).collect();
+        let event = store::by_tracking_number(&mut c, req.tracking_number.trim())
+            .await?
+            .filter(|e| !phone.is_empty() && e.reporter_phone == phone)
+            .ok_or(AppError::NotFound)?;
+        let tracking = Tracking {
+            tracking_number: event.tracking_number.clone(),
+            title: event.title.clone(),
+            state: event.state,
+            state_label: event.state.label_zh(),
+            reported_at: grassroots_domain::core::time::display_local(&event.created_at),
+            resolved_on: event.resolved_on.clone(),
+            satisfied: event.satisfied,
+        };
+        Ok((event, tracking))
+    }
+
+    /// The reporter rates a resolved or closed event, once.
+    pub async fn rate_event(&self, req: PublicRatingRequest) -> Result<Tracking> {
+        let track = TrackRequest { tracking_number: req.tracking_number.clone(), phone: req.phone.clone() };
+        let (before, _) = self.track_event(&track).await?;
+        if !matches!(before.state, EventState::Resolved | EventState::Closed) {
+            return Err(ValidationError::new("state", "not_resolved", "an event is rated once it is resolved").into());
+        }
+        if before.satisfied.is_some() {
+            return Err(AppError::Conflict("the event is already rated".into()));
+        }
+        let next = Event { satisfied: Some(req.satisfied), ..before.clone() };
+        let note = if req.satisfied { "满意" } else { "不满意" };
+        self.save_event(&Actor::system("public"), &before, &next, "rated", note).await?;
+        Ok(self.track_event(&track).await?.1)
+    }
+}

@@ -1,0 +1,206 @@
+//! Events of the command center and their timeline.
+
+use grassroots_domain::command::{Category, Event, EventId, EventLogLine, EventState, Source};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::core::{Arg, page, under};
+use crate::{Result, StoreError, parse_col};
+
+const COLS: &str = "e.id, e.county_code, e.town_code, e.division_code, e.tracking_number, e.source, e.category, \
+    e.title, e.description, e.address, e.lon, e.lat, e.reporter_name, e.reporter_phone, e.state, e.office, \
+    e.dispatched_on, e.due_on, e.extra_days, e.resolved_on, e.closed_on, e.merged_into, e.satisfied, e.created_by, \
+    e.created_at";
+
+fn event(r: &AnyRow) -> Result<Event> {
+    let source: String = r.try_get("source")?;
+    let category: String = r.try_get("category")?;
+    let state: String = r.try_get("state")?;
+    Ok(Event {
+        id: EventId(r.try_get("id")?),
+        county_code: r.try_get("county_code")?,
+        town_code: r.try_get("town_code")?,
+        division_code: r.try_get("division_code")?,
+        tracking_number: r.try_get("tracking_number")?,
+        source: parse_col::<Source>(&source, "event.source")?,
+        category: parse_col::<Category>(&category, "event.category")?,
+        title: r.try_get("title")?,
+        description: r.try_get("description")?,
+        address: r.try_get("address")?,
+        lon: r.try_get("lon")?,
+        lat: r.try_get("lat")?,
+        reporter_name: r.try_get("reporter_name")?,
+        reporter_phone: r.try_get("reporter_phone")?,
+        state: parse_col::<EventState>(&state, "event.state")?,
+        office: r.try_get("office")?,
+        dispatched_on: r.try_get("dispatched_on")?,
+        due_on: r.try_get("due_on")?,
+        extra_days: r.try_get("extra_days")?,
+        resolved_on: r.try_get("resolved_on")?,
+        closed_on: r.try_get("closed_on")?,
+        merged_into: r.try_get::<Option<i64>, _>("merged_into")?.map(EventId),
+        satisfied: r.try_get::<Option<i64>, _>("satisfied")?.map(|s| s != 0),
+        created_by: r.try_get("created_by")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+/// Inserts an event as given (its id is ignored) and returns the new id.
+pub async fn insert(c: &mut AnyConnection, e: &Event) -> Result<EventId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO event (county_code, town_code, division_code, tracking_number, source, category, title, \
+         description, address, lon, lat, reporter_name, reporter_phone, state, extra_days, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16) RETURNING id",
+    )
+    .bind(&e.county_code)
+    .bind(&e.town_code)
+    .bind(&e.division_code)
+    .bind(&e.tracking_number)
+    .bind(e.source.as_str())
+    .bind(e.category.as_str())
+    .bind(&e.title)
+    .bind(&e.description)
+    .bind(&e.address)
+    .bind(e.lon)
+    .bind(e.lat)
+    .bind(&e.reporter_name)
+    .bind(&e.reporter_phone)
+    .bind(e.state.as_str())
+    .bind(&e.created_by)
+    .bind(&e.created_at)
+    .fetch_one(c)
+    .await
+    .map_err(StoreError::on_duplicate("tracking number"))?;
+    Ok(EventId(id))
+}
+
+/// An event and the path of its town.
+pub async fn get(c: &mut AnyConnection, id: EventId) -> Result<Option<(Event, String)>> {
+    let row =
+        sqlx::query(sql!("SELECT {COLS}, d.path FROM event e JOIN division d ON d.code = e.town_code WHERE e.id = $1"))
+            .bind(id.0)
+            .fetch_optional(c)
+            .await?;
+    row.map(|r| Ok((event(&r)?, r.try_get("path")?))).transpose()
+}
+
+pub async fn by_tracking_number(c: &mut AnyConnection, number: &str) -> Result<Option<Event>> {
+    let row = sqlx::query(sql!("SELECT {COLS} FROM event e WHERE e.tracking_number = $1"))
+        .bind(number)
+        .fetch_optional(c)
+        .await?;
+    row.as_ref().map(event).transpose()
+}
+
+/// Events of towns under `scope_path`: in one state, or open past `overdue_before`.
+pub async fn list(
+    c: &mut AnyConnection,
+    scope_path: &str,
+    state: Option<EventState>,
+    overdue_before: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Event>, i64)> {
+    let from = "FROM event e JOIN division d ON d.code = e.town_code WHERE d.path LIKE $1 \
+                AND ($2 = '' OR e.state = $2) \
+                AND ($3 = '' OR (e.state IN ('dispatched', 'in_progress') AND e.due_on < $3))";
+    let args = [
+        Arg::Text(under(scope_path)),
+        Arg::Text(state.map(|s| s.as_str().to_owned()).unwrap_or_default()),
+        Arg::Text(overdue_before.unwrap_or_default().to_owned()),
+    ];
+    page(c, COLS, from, "e.created_at DESC, e.id DESC", &args, limit, offset, event).await
+}
+
+/// Open events per office of towns under `scope_path`: (office, open, overdue on `today`).
+pub async fn by_office(c: &mut AnyConnection, scope_path: &str, today: &str) -> Result<Vec<(String, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT e.office, COUNT(*) AS open, \
+         COALESCE(SUM(CASE WHEN e.due_on < $2 THEN 1 ELSE 0 END), 0) AS overdue \
+         FROM event e JOIN division d ON d.code = e.town_code \
+         WHERE d.path LIKE $1 AND e.state IN ('dispatched', 'in_progress') GROUP BY e.office ORDER BY e.office",
+    )
+    .bind(under(scope_path))
+    .bind(today)
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<Option<String>, _>("office")?.unwrap_or_default(),
+                r.try_get("open")?,
+                r.try_get("overdue")?,
+            ))
+        })
+        .collect()
+}
+
+/// Recent events of a town in a category since `since`, to look for the same report twice.
+pub async fn recent(c: &mut AnyConnection, town: &str, category: Category, since: &str) -> Result<Vec<Event>> {
+    let rows = sqlx::query(sql!(
+        "SELECT {COLS} FROM event e WHERE e.town_code = $1 AND e.category = $2 AND e.created_at >= $3 \
+         AND e.state <> 'merged' ORDER BY e.created_at DESC LIMIT 200"
+    ))
+    .bind(town)
+    .bind(category.as_str())
+    .bind(since)
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(event).collect()
+}
+
+/// Writes the changeable fields if the event is still in `expected` state.
+pub async fn update(c: &mut AnyConnection, e: &Event, expected: EventState) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE event SET state = $1, office = $2, dispatched_on = $3, due_on = $4, extra_days = $5, resolved_on = $6, \
+         closed_on = $7, merged_into = $8, satisfied = $9 WHERE id = $10 AND state = $11",
+    )
+    .bind(e.state.as_str())
+    .bind(e.office.as_deref())
+    .bind(e.dispatched_on.as_deref())
+    .bind(e.due_on.as_deref())
+    .bind(e.extra_days)
+    .bind(e.resolved_on.as_deref())
+    .bind(e.closed_on.as_deref())
+    .bind(e.merged_into.map(|m| m.0))
+    .bind(e.satisfied.map(i64::from))
+    .bind(e.id.0)
+    .bind(expected.as_str())
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn log(c: &mut AnyConnection, e: &Event, line: &EventLogLine) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO event_log (county_code, event_id, action, note, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&e.county_code)
+    .bind(e.id.0)
+    .bind(&line.action)
+    .bind(&line.note)
+    .bind(&line.recorded_by)
+    .bind(&line.recorded_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn timeline(c: &mut AnyConnection, id: EventId) -> Result<Vec<EventLogLine>> {
+    let rows =
+        sqlx::query("SELECT action, note, recorded_by, recorded_at FROM event_log WHERE event_id = $1 ORDER BY id")
+            .bind(id.0)
+            .fetch_all(c)
+            .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EventLogLine {
+                action: r.try_get("action")?,
+                note: r.try_get("note")?,
+                recorded_by: r.try_get("recorded_by")?,
+                recorded_at: r.try_get("recorded_at")?,
+            })
+        })
+        .collect()
+}

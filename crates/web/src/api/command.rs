@@ -1,0 +1,171 @@
+//! API of the command center: reporting, the board, an event's page data, dispatch,
+//! progress, extension, merging; and the public's report, tracking and rating, which need
+//! no login but the tracking number and the phone number given.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use grassroots_app::command::{
+    Board, DispatchRequest, EventView, ExtendRequest, MergeEventRequest, ProgressRequest, PublicRatingRequest,
+    ReportRequest, TrackRequest, Tracking,
+};
+use grassroots_domain::command::{Event, EventId, EventState};
+use grassroots_domain::page::{Page, PageRequest};
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{ApiJson, ApiPath, ApiQuery};
+use crate::auth::ApiActor;
+use crate::error::{ApiError, Problem};
+use crate::state::WebState;
+
+pub fn routes(r: OpenApiRouter<WebState>) -> OpenApiRouter<WebState> {
+    r.routes(routes!(list_events, report_event))
+        .routes(routes!(get_event))
+        .routes(routes!(board))
+        .routes(routes!(dispatch_event))
+        .routes(routes!(progress_event))
+        .routes(routes!(extend_event))
+        .routes(routes!(merge_event))
+        .routes(routes!(public_report))
+        .routes(routes!(public_track))
+        .routes(routes!(public_rate))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EventQuery {
+    pub state: Option<EventState>,
+    /// Only open events past their deadline.
+    pub overdue: Option<bool>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// Events of the caller's scope, newest first.
+#[utoipa::path(get, path = "/api/v1/events", tag = "command", params(EventQuery), responses((status = 200, body = Page<Event>)))]
+async fn list_events(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiQuery(q): ApiQuery<EventQuery>,
+) -> Result<Json<Page<Event>>, ApiError> {
+    let page = PageRequest::from_parts(q.page, q.per_page);
+    Ok(Json(s.app.list_events(&a, q.state, q.overdue.unwrap_or(false), page).await?))
+}
+
+/// Report an event (staff: patrol, hotline, petition, inspection, warning).
+#[utoipa::path(post, path = "/api/v1/events", tag = "command", request_body = ReportRequest,
+    responses((status = 201, body = EventView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn report_event(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiJson(req): ApiJson<ReportRequest>,
+) -> Result<(StatusCode, Json<EventView>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.app.report_event(&a, req).await?)))
+}
+
+/// An event with its timeline and the reports that may be the same.
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "command", params(("id" = i64, Path)),
+    responses((status = 200, body = EventView), (status = 404, body = Problem)))]
+async fn get_event(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<EventView>, ApiError> {
+    Ok(Json(s.app.get_event(&a, EventId(id)).await?))
+}
+
+/// The dispatcher's board: the queue, the overdue, and the load of each office.
+#[utoipa::path(get, path = "/api/v1/board", tag = "command", responses((status = 200, body = Board)))]
+async fn board(State(s): State<WebState>, ApiActor(a): ApiActor) -> Result<Json<Board>, ApiError> {
+    Ok(Json(s.app.board(&a).await?))
+}
+
+/// Dispatch an event to an office with the category's deadline in working days.
+#[utoipa::path(post, path = "/api/v1/events/{id}/dispatch", tag = "command", params(("id" = i64, Path)),
+    request_body = DispatchRequest,
+    responses((status = 200, body = EventView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn dispatch_event(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<DispatchRequest>,
+) -> Result<Json<EventView>, ApiError> {
+    Ok(Json(s.app.dispatch_event(&a, EventId(id), req).await?))
+}
+
+/// Move an event on: in progress, resolved, closed; or reopen it.
+#[utoipa::path(post, path = "/api/v1/events/{id}/progress", tag = "command", params(("id" = i64, Path)),
+    request_body = ProgressRequest,
+    responses((status = 200, body = EventView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn progress_event(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ProgressRequest>,
+) -> Result<Json<EventView>, ApiError> {
+    Ok(Json(s.app.progress_event(&a, EventId(id), req).await?))
+}
+
+/// Extend an open event's deadline by working days, with the reason.
+#[utoipa::path(post, path = "/api/v1/events/{id}/extend", tag = "command", params(("id" = i64, Path)),
+    request_body = ExtendRequest,
+    responses((status = 200, body = EventView), (status = 422, body = Problem)))]
+async fn extend_event(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ExtendRequest>,
+) -> Result<Json<EventView>, ApiError> {
+    Ok(Json(s.app.extend_event(&a, EventId(id), req).await?))
+}
+
+/// Merge a repeated report into the event it repeats.
+#[utoipa::path(post, path = "/api/v1/events/{id}/merge", tag = "command", params(("id" = i64, Path)),
+    request_body = MergeEventRequest,
+    responses((status = 200, body = EventView), (status = 422, body = Problem)))]
+async fn merge_event(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<MergeEventRequest>,
+) -> Result<Json<EventView>, ApiError> {
+    Ok(Json(s.app.merge_event(&a, EventId(id), req).await?))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Reported {
+    /// Keep it: with the phone number it shows how the report is handled.
+    pub tracking_number: String,
+}
+
+/// Report an event without logging in (the public); the answer is the tracking number.
+#[utoipa::path(post, path = "/api/v1/public/events", tag = "command", request_body = ReportRequest, security(()),
+    responses((status = 201, body = Reported), (status = 422, body = Problem)))]
+async fn public_report(
+    State(s): State<WebState>,
+    ApiJson(req): ApiJson<ReportRequest>,
+) -> Result<(StatusCode, Json<Reported>), ApiError> {
+    Ok((StatusCode::CREATED, Json(Reported { tracking_number: s.app.public_report(req).await? })))
+}
+
+/// Follow a report by its tracking number and the phone number given.
+#[utoipa::path(post, path = "/api/v1/public/events/track", tag = "command", request_body = TrackRequest, security(()),
+    responses((status = 200, body = Tracking), (status = 404, body = Problem)))]
+async fn public_track(
+    State(s): State<WebState>,
+    ApiJson(req): ApiJson<TrackRequest>,
+) -> Result<Json<Tracking>, ApiError> {
+    Ok(Json(s.app.track_event(&req).await?.1))
+}
+
+/// Rate the result of a resolved report, once.
+#[utoipa::path(post, path = "/api/v1/public/events/rating", tag = "command", request_body = PublicRatingRequest, security(()),
+    responses((status = 200, body = Tracking), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn public_rate(
+    State(s): State<WebState>,
+    ApiJson(req): ApiJson<PublicRatingRequest>,
+) -> Result<Json<Tracking>, ApiError> {
+    Ok(Json(s.app.rate_event(req).await?))
+}
