@@ -126,7 +126,9 @@ pub struct Event {
     pub office: Option<String>,
     pub dispatched_on: Option<String>,
     pub due_on: Option<String>,
-    /// Working days added by approved extensions.
+    /// Set while the event is paused (挂起): its clock stands still.
+    pub paused_on: Option<String>,
+    /// Working days added by approved extensions and by pauses.
     pub extra_days: i64,
     pub resolved_on: Option<String>,
     pub closed_on: Option<String>,
@@ -140,7 +142,7 @@ pub struct Event {
 impl Event {
     /// Open past its deadline on `today`.
     pub fn overdue(&self, today: &str) -> bool {
-        self.state.is_open() && self.due_on.as_deref().is_some_and(|d| d < today)
+        self.state.is_open() && self.paused_on.is_none() && self.due_on.as_deref().is_some_and(|d| d < today)
     }
 }
 

@@ -9,8 +9,8 @@ use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "e.id, e.county_code, e.town_code, e.division_code, e.tracking_number, e.source, e.category, \
     e.title, e.description, e.address, e.lon, e.lat, e.reporter_name, e.reporter_phone, e.state, e.office, \
-    e.dispatched_on, e.due_on, e.extra_days, e.resolved_on, e.closed_on, e.merged_into, e.satisfied, e.created_by, \
-    e.created_at";
+    e.dispatched_on, e.due_on, e.paused_on, e.extra_days, e.resolved_on, e.closed_on, e.merged_into, e.satisfied, \
+    e.created_by, e.created_at";
 
 fn event(r: &AnyRow) -> Result<Event> {
     let source: String = r.try_get("source")?;
@@ -35,6 +35,7 @@ fn event(r: &AnyRow) -> Result<Event> {
         office: r.try_get("office")?,
         dispatched_on: r.try_get("dispatched_on")?,
         due_on: r.try_get("due_on")?,
+        paused_on: r.try_get("paused_on")?,
         extra_days: r.try_get("extra_days")?,
         resolved_on: r.try_get("resolved_on")?,
         closed_on: r.try_get("closed_on")?,
@@ -103,7 +104,7 @@ pub async fn list(
 ) -> Result<(Vec<Event>, i64)> {
     let from = "FROM event e JOIN division d ON d.code = e.town_code WHERE d.path LIKE $1 \
                 AND ($2 = '' OR e.state = $2) \
-                AND ($3 = '' OR (e.state IN ('dispatched', 'in_progress') AND e.due_on < $3))";
+                AND ($3 = '' OR (e.state IN ('dispatched', 'in_progress') AND e.paused_on IS NULL AND e.due_on < $3))";
     let args = [
         Arg::Text(under(scope_path)),
         Arg::Text(state.map(|s| s.as_str().to_owned()).unwrap_or_default()),
@@ -116,7 +117,7 @@ pub async fn list(
 pub async fn by_office(c: &mut AnyConnection, scope_path: &str, today: &str) -> Result<Vec<(String, i64, i64)>> {
     let rows = sqlx::query(
         "SELECT e.office, COUNT(*) AS open, \
-         COALESCE(SUM(CASE WHEN e.due_on < $2 THEN 1 ELSE 0 END), 0) AS overdue \
+         COALESCE(SUM(CASE WHEN e.due_on < $2 AND e.paused_on IS NULL THEN 1 ELSE 0 END), 0) AS overdue \
          FROM event e JOIN division d ON d.code = e.town_code \
          WHERE d.path LIKE $1 AND e.state IN ('dispatched', 'in_progress') GROUP BY e.office ORDER BY e.office",
     )
@@ -153,7 +154,7 @@ pub async fn recent(c: &mut AnyConnection, town: &str, category: Category, since
 pub async fn update(c: &mut AnyConnection, e: &Event, expected: EventState) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE event SET state = $1, office = $2, dispatched_on = $3, due_on = $4, extra_days = $5, resolved_on = $6, \
-         closed_on = $7, merged_into = $8, satisfied = $9 WHERE id = $10 AND state = $11",
+         closed_on = $7, merged_into = $8, satisfied = $9, paused_on = $10 WHERE id = $11 AND state = $12",
     )
     .bind(e.state.as_str())
     .bind(e.office.as_deref())
@@ -164,6 +165,7 @@ pub async fn update(c: &mut AnyConnection, e: &Event, expected: EventState) -> R
     .bind(e.closed_on.as_deref())
     .bind(e.merged_into.map(|m| m.0))
     .bind(e.satisfied.map(i64::from))
+    .bind(e.paused_on.as_deref())
     .bind(e.id.0)
     .bind(expected.as_str())
     .execute(c)

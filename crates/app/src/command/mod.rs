@@ -80,6 +80,16 @@ pub struct ExtendRequest {
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct PauseEventRequest {
+    /// `pause` stops the clock (with the reason); `resume` starts it again, the deadline
+    /// moved by the working days it stood still.
+    pub action: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MergeEventRequest {
     /// The event this one repeats.
     pub into: EventId,
@@ -209,6 +219,7 @@ impl App {
             office: None,
             dispatched_on: None,
             due_on: None,
+            paused_on: None,
             extra_days: 0,
             resolved_on: None,
             closed_on: None,
@@ -376,6 +387,47 @@ impl App {
         next.due_on = Some(deadline(&self.calendar(), dispatched, before.category, extra).to_string());
         let note = format!("+{} · {}", req.days, req.reason.trim());
         self.save_event(actor, &before, &next, "extended", &note).await
+    }
+
+    /// Pauses an open event (its clock stands still) or resumes it.
+    pub async fn pause_event(&self, actor: &Actor, id: EventId, req: PauseEventRequest) -> Result<EventView> {
+        let before = self.event_in_scope(actor, id).await?;
+        actor.require(Permission::DispatchEvents)?;
+        if !before.state.is_open() {
+            return Err(ValidationError::new("state", "not_open", "only an open event has a clock").into());
+        }
+        let today = today();
+        let mut next = before.clone();
+        let note = match (req.action.as_str(), before.paused_on.as_deref()) {
+            ("pause", None) => {
+                let mut e = ValidationError::default();
+                required(&req.reason, "reason", 1000, &mut e);
+                e.into_result()?;
+                next.paused_on = Some(today.to_string());
+                req.reason.trim().to_owned()
+            }
+            ("resume", Some(since)) => {
+                let stood = self.calendar().working_days_between(parse_day(since, "paused_on")?, today);
+                let dispatched = parse_day(before.dispatched_on.as_deref().unwrap_or(since), "dispatched_on")?;
+                next.paused_on = None;
+                next.extra_days += i64::from(stood);
+                let extra = u32::try_from(next.extra_days).unwrap_or(0);
+                next.due_on = Some(deadline(&self.calendar(), dispatched, before.category, extra).to_string());
+                format!("+{stood}")
+            }
+            ("pause", Some(_)) => return Err(AppError::Conflict("the event is paused already".into())),
+            ("resume", None) => return Err(AppError::Conflict("the event is not paused".into())),
+            (other, _) => {
+                return Err(ValidationError::new(
+                    "action",
+                    "invalid_action",
+                    format!("“{other}” is not pause or resume"),
+                )
+                .into());
+            }
+        };
+        let action = if next.paused_on.is_some() { "paused" } else { "resumed" };
+        self.save_event(actor, &before, &next, action, &note).await
     }
 
     /// Merges a repeated report into the event it repeats.

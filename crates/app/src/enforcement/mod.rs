@@ -274,6 +274,24 @@ impl App {
         Ok(Page::new(items, page, total))
     }
 
+    /// Cases of the actor's scope with a statutory clock past due today, and which clocks.
+    pub async fn overdue_cases(&self, actor: &Actor) -> Result<Vec<(Case, Vec<Clock>)>> {
+        actor.require(Permission::ReadDirectory)?;
+        let mut c = self.store.conn().await?;
+        let (all, _) = store::list(&mut c, &actor.scope_path, None, i64::MAX, 0).await?;
+        let cal = self.calendar();
+        let today = today();
+        Ok(all
+            .into_iter()
+            .filter(|case| case.stage != Stage::Closed)
+            .filter_map(|case| {
+                let late: Vec<Clock> =
+                    clocks::clocks(&cal, &case.dates(), case.stage, today).into_iter().filter(|k| k.overdue).collect();
+                (!late.is_empty()).then_some((case, late))
+            })
+            .collect())
+    }
+
     /// Moves a case to its next stage on a day, with what that stage needs.
     pub async fn advance_case(&self, actor: &Actor, id: CaseId, req: AdvanceRequest) -> Result<CaseView> {
         let before = self.case_in_scope(actor, id).await?;

@@ -145,6 +145,8 @@ fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/events/{id}/dispatch") | ("POST", "/events/{id}/dispatch") => Dispatcher,
         ("POST", "/api/v1/events/{id}/extend") | ("POST", "/events/{id}/extend") => Dispatcher,
         ("POST", "/api/v1/events/{id}/merge") | ("POST", "/events/{id}/merge") => Dispatcher,
+        ("POST", "/api/v1/events/{id}/pause") | ("POST", "/events/{id}/pause") => Dispatcher,
+        ("GET", "/api/v1/cases/overdue") => Anyone,
         ("POST", "/api/v1/events/{id}/progress") | ("POST", "/events/{id}/progress") => Handler,
         _ => return None,
     })
@@ -614,6 +616,9 @@ fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         ("POST", "/events/{id}/extend") => json!({ "days": "1", "reason": "测试" }),
         ("POST", "/api/v1/events/{id}/merge") => json!({ "into": home.event.unwrap_or(0) }),
         ("POST", "/events/{id}/merge") => json!({ "into": home.event.unwrap_or(0).to_string() }),
+        ("POST", "/api/v1/events/{id}/pause") | ("POST", "/events/{id}/pause") => {
+            json!({ "action": "pause", "reason": "测试" })
+        }
         _ => json!({}),
     }
 }

@@ -49,14 +49,28 @@ impl Driver {
     }
 
     async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let r = self.try_cmd(method, path, body).await;
+        assert!(r["value"].get("error").is_none(), "webdriver {path}: {r}");
+        r["value"].clone()
+    }
+
+    /// The raw answer, errors included: for polling a page that may be changing.
+    async fn try_cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let url = format!("{}/session/{}{path}", self.base, self.session);
         let mut req = self.http.request(method, url);
         if let Some(b) = body {
             req = req.json(&b);
         }
-        let r: Value = req.send().await.unwrap().json().await.unwrap();
-        assert!(r["value"].get("error").is_none(), "webdriver {path}: {r}");
-        r["value"].clone()
+        req.send().await.unwrap().json().await.unwrap()
+    }
+
+    /// The text of an element, or nothing while the page is between two loads.
+    async fn text_now(&self, css: &str) -> String {
+        let found =
+            self.try_cmd(reqwest::Method::POST, "/element", Some(json!({"using": "css selector", "value": css}))).await;
+        let Some(id) = found["value"][ELEMENT].as_str() else { return String::new() };
+        let text = self.try_cmd(reqwest::Method::GET, &format!("/element/{id}/text"), None).await;
+        text["value"].as_str().unwrap_or("").to_owned()
     }
 
     async fn goto(&self, url: &str) {
@@ -139,7 +153,7 @@ async fn a_browser_logs_in_and_sees_the_home_page() {
     driver.type_into("#menu form input[name=reason]", "集镇规模扩大，群众办事需就近").await;
     driver.click("#menu form button").await;
     let started = Instant::now();
-    while !driver.text("#orders").await.contains(&matter) {
+    while !driver.text_now("#orders").await.contains(&matter) {
         assert!(started.elapsed() < Duration::from_secs(10), "the order did not appear");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

@@ -3,8 +3,8 @@
 //! public's report, tracking and rating without a login.
 
 use grassroots_app::command::{
-    DispatchRequest, ExtendRequest, MergeEventRequest, ProgressRequest, PublicRatingRequest, ReportRequest,
-    TrackRequest,
+    DispatchRequest, ExtendRequest, MergeEventRequest, PauseEventRequest, ProgressRequest, PublicRatingRequest,
+    ReportRequest, TrackRequest,
 };
 use grassroots_app::{Actor, App, AppError};
 use grassroots_domain::command::{Category, EventState, Source};
@@ -109,6 +109,14 @@ both_backends!(events_are_dispatched_followed_and_closed, |db: TestDb| async mov
         board.by_office.iter().any(|(o, open, overdue)| o == "临涣镇综合行政执法队" && *open == 1 && *overdue == 1)
     );
 
+    // Paused, the clock stands still and the event is not overdue; resumed, it runs again.
+    let pause = |action: &str| PauseEventRequest { action: action.into(), reason: "等待专业机构鉴定".into() };
+    let paused = app.pause_event(&dispatcher, first.event.id, pause("pause")).await.unwrap();
+    assert!(!paused.overdue);
+    assert!(!app.board(&dispatcher).await.unwrap().overdue.iter().any(|e| e.id == first.event.id));
+    assert!(matches!(app.pause_event(&dispatcher, first.event.id, pause("pause")).await, Err(AppError::Conflict(_))));
+    app.pause_event(&dispatcher, first.event.id, pause("resume")).await.unwrap();
+
     // Worked, resolved, closed — and reopened by the command center.
     app.progress_event(&officer, first.event.id, step(EventState::InProgress)).await.unwrap();
     app.progress_event(&officer, first.event.id, step(EventState::Resolved)).await.unwrap();
@@ -120,7 +128,10 @@ both_backends!(events_are_dispatched_followed_and_closed, |db: TestDb| async mov
     let reopened = app.progress_event(&dispatcher, first.event.id, step(EventState::InProgress)).await.unwrap();
     assert_eq!(reopened.event.state, EventState::InProgress);
     let actions: Vec<&str> = reopened.timeline.iter().map(|l| l.action.as_str()).collect();
-    assert_eq!(actions, ["reported", "dispatched", "extended", "in_progress", "resolved", "closed", "reopened"]);
+    assert_eq!(
+        actions,
+        ["reported", "dispatched", "extended", "paused", "resumed", "in_progress", "resolved", "closed", "reopened"]
+    );
 });
 
 both_backends!(the_public_reports_follows_and_rates, |db: TestDb| async move {

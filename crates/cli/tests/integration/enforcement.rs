@@ -141,6 +141,10 @@ both_backends!(a_case_follows_the_law, |db: TestDb| async move {
     let v = app.remind_case(&inspector, id, RemindRequest { on: "2021-11-12".into() }).await.unwrap();
     assert_eq!(v.clocks.iter().find(|c| c.name == "court_application").unwrap().due, "2021-11-26");
     assert_eq!(v.timeline.len(), 7, "{:?}", v.timeline);
+    // Unpaid past its due day, the case is on the overdue list with the payment clock.
+    let late = app.overdue_cases(&inspector).await.unwrap();
+    let (_, clocks) = late.iter().find(|(c, _)| c.id == id).unwrap();
+    assert_eq!(clocks.iter().map(|k| k.name).collect::<Vec<_>>(), ["payment"]);
 
     // Summary procedure: at most 200 yuan for a person, on the spot.
     let mut person = filing(Some(&matter), "2022-03-01", "2022-03-01", Procedure::Summary);

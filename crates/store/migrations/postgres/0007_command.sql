@@ -1,5 +1,5 @@
 -- Unified command: events from every source, their dispatch with a deadline in working
--- days, and a log of everything done to each. A public report gets a tracking number the
+-- days (stopped while an event is paused), and a log of everything done to each. A public report gets a tracking number the
 -- reporter follows with the phone number given.
 
 CREATE TABLE event (
@@ -21,6 +21,7 @@ CREATE TABLE event (
     office          TEXT,
     dispatched_on   TEXT,
     due_on          TEXT,
+    paused_on       TEXT,
     extra_days      BIGINT NOT NULL,
     resolved_on     TEXT,
     closed_on       TEXT,

@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use grassroots_app::command::{
-    Board, DispatchRequest, EventView, ExtendRequest, MergeEventRequest, ProgressRequest, PublicRatingRequest,
-    ReportRequest, TrackRequest, Tracking,
+    Board, DispatchRequest, EventView, ExtendRequest, MergeEventRequest, PauseEventRequest, ProgressRequest,
+    PublicRatingRequest, ReportRequest, TrackRequest, Tracking,
 };
 use grassroots_domain::command::{Event, EventId, EventState};
 use grassroots_domain::page::{Page, PageRequest};
@@ -28,6 +28,7 @@ pub fn routes(r: OpenApiRouter<WebState>) -> OpenApiRouter<WebState> {
         .routes(routes!(progress_event))
         .routes(routes!(extend_event))
         .routes(routes!(merge_event))
+        .routes(routes!(pause_event))
         .routes(routes!(public_report))
         .routes(routes!(public_track))
         .routes(routes!(public_rate))
@@ -132,6 +133,19 @@ async fn merge_event(
     ApiJson(req): ApiJson<MergeEventRequest>,
 ) -> Result<Json<EventView>, ApiError> {
     Ok(Json(s.app.merge_event(&a, EventId(id), req).await?))
+}
+
+/// Pause an open event (its clock stands still) or resume it.
+#[utoipa::path(post, path = "/api/v1/events/{id}/pause", tag = "command", params(("id" = i64, Path)),
+    request_body = PauseEventRequest,
+    responses((status = 200, body = EventView), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn pause_event(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<PauseEventRequest>,
+) -> Result<Json<EventView>, ApiError> {
+    Ok(Json(s.app.pause_event(&a, EventId(id), req).await?))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use grassroots_app::enforcement::{
     AdvanceRequest, CaseIndicators, CaseView, FileRequest, PauseRequest, RatingRequest, RemindRequest,
 };
+use grassroots_domain::enforcement::clocks::Clock;
 use grassroots_domain::enforcement::{Case, CaseId, Stage};
 use grassroots_domain::page::{Page, PageRequest};
 use serde::Deserialize;
@@ -20,6 +21,7 @@ use crate::state::WebState;
 
 pub fn routes(r: OpenApiRouter<WebState>) -> OpenApiRouter<WebState> {
     r.routes(routes!(list_cases, file_case))
+        .routes(routes!(overdue_cases))
         .routes(routes!(get_case))
         .routes(routes!(advance_case))
         .routes(routes!(pause_case))
@@ -45,6 +47,20 @@ async fn list_cases(
     ApiQuery(q): ApiQuery<CaseQuery>,
 ) -> Result<Json<Page<Case>>, ApiError> {
     Ok(Json(s.app.list_cases(&a, q.stage, PageRequest::from_parts(q.page, q.per_page)).await?))
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OverdueCase {
+    pub case: Case,
+    /// The clocks past due today.
+    pub clocks: Vec<Clock>,
+}
+
+/// Open cases of the caller's scope with a statutory clock past due today.
+#[utoipa::path(get, path = "/api/v1/cases/overdue", tag = "enforcement", responses((status = 200, body = Vec<OverdueCase>)))]
+async fn overdue_cases(State(s): State<WebState>, ApiActor(a): ApiActor) -> Result<Json<Vec<OverdueCase>>, ApiError> {
+    let list = s.app.overdue_cases(&a).await?;
+    Ok(Json(list.into_iter().map(|(case, clocks)| OverdueCase { case, clocks }).collect()))
 }
 
 /// File a case (the town's enforcement team): refused unless the town held the power on

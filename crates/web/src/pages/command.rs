@@ -8,8 +8,8 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use grassroots_app::command::{
-    Board, DispatchRequest, EventView, ExtendRequest, MergeEventRequest, ProgressRequest, PublicRatingRequest,
-    ReportRequest, TrackRequest, Tracking,
+    Board, DispatchRequest, EventView, ExtendRequest, MergeEventRequest, PauseEventRequest, ProgressRequest,
+    PublicRatingRequest, ReportRequest, TrackRequest, Tracking,
 };
 use grassroots_domain::ValidationError;
 use grassroots_domain::command::{Category, EventId, EventState, Source};
@@ -30,6 +30,7 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
         .route(Method::POST, "/events/{id}/progress", progress)
         .route(Method::POST, "/events/{id}/extend", extend)
         .route(Method::POST, "/events/{id}/merge", merge)
+        .route(Method::POST, "/events/{id}/pause", pause)
         .public(Method::GET, "/report", public_form)
         .public(Method::POST, "/report", public_report)
         .public(Method::GET, "/track", track_form)
@@ -231,6 +232,19 @@ struct MergeForm {
 async fn merge(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<MergeForm>) -> Response {
     let req = MergeEventRequest { into: EventId(f.form.into.trim().parse().unwrap_or(0)) };
     let result = s.app.merge_event(&f.session.actor, EventId(id), req).await.map(|_| ());
+    after_form(f.session.lang, result, &format!("/events/{id}"), |m| event_page(&s, &f.session, id, Some(m))).await
+}
+
+#[derive(Deserialize)]
+struct PauseForm {
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn pause(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<PauseForm>) -> Response {
+    let req = PauseEventRequest { action: f.form.action.clone(), reason: f.form.reason.clone() };
+    let result = s.app.pause_event(&f.session.actor, EventId(id), req).await.map(|_| ());
     after_form(f.session.lang, result, &format!("/events/{id}"), |m| event_page(&s, &f.session, id, Some(m))).await
 }
 

@@ -50,6 +50,7 @@ struct CasesPage {
     rows: Vec<CaseRow>,
     stages: Vec<(&'static str, &'static str)>,
     stage: String,
+    overdue: bool,
     pager: String,
     towns: Vec<(String, String)>,
     may_file: bool,
@@ -69,6 +70,8 @@ struct CaseRow {
 #[derive(Deserialize, Default)]
 struct CasesQuery {
     stage: Option<String>,
+    /// Only open cases with a clock past due.
+    overdue: Option<String>,
     page: Option<u32>,
 }
 
@@ -80,8 +83,19 @@ async fn cases_page(s: &WebState, session: &PageSession, q: CasesQuery, error: O
     let lang = session.lang;
     let stage = q.stage.clone().unwrap_or_default();
     let page = PageRequest::from_parts(q.page, Some(50));
+    let overdue = q.overdue.as_deref().is_some_and(|o| !o.is_empty());
     let result = async {
-        let list = s.app.list_cases(&session.actor, stage.parse::<Stage>().ok(), page).await?;
+        let list = if overdue {
+            let late = s.app.overdue_cases(&session.actor).await?;
+            let total = late.len() as i64;
+            grassroots_domain::page::Page::new(
+                late.into_iter().map(|(c, _)| c).collect(),
+                PageRequest::from_parts(Some(1), Some(200)),
+                total,
+            )
+        } else {
+            s.app.list_cases(&session.actor, stage.parse::<Stage>().ok(), page).await?
+        };
         let towns = towns_in_scope(s, session).await?;
         Ok::<_, grassroots_app::AppError>((list, towns))
     }
@@ -111,6 +125,7 @@ async fn cases_page(s: &WebState, session: &PageSession, q: CasesQuery, error: O
         stages: Stage::ALL.iter().map(|s| (s.as_str(), s.label(lang.zh()))).collect(),
         pager: pager(lang, &format!("/cases?stage={stage}"), page.page, page.per_page, list.total),
         stage,
+        overdue,
         towns,
         may_file: session.actor.role.may(Permission::HandleCases),
         today: grassroots_app::core::today().to_string(),
