@@ -344,6 +344,12 @@ pub async fn set_result(c: &mut AnyConnection, id: InspectionId, r: &ItemResult)
     Ok(done.rows_affected() == 1)
 }
 
+/// Holds the visit's row until the transaction ends.
+pub async fn lock_visit(c: &mut AnyConnection, id: InspectionId) -> Result<()> {
+    sqlx::query("UPDATE joint_inspection SET id = id WHERE id = $1").bind(id.0).execute(c).await?;
+    Ok(())
+}
+
 pub async fn set_done(c: &mut AnyConnection, id: InspectionId, done_on: Option<&str>) -> Result<()> {
     sqlx::query("UPDATE joint_inspection SET done_on = $1 WHERE id = $2").bind(done_on).bind(id.0).execute(c).await?;
     Ok(())

@@ -93,7 +93,7 @@ pub(crate) async fn seed(app: &App) -> Result<usize> {
         app.progress_event(&dispatcher, lamp.id, step(EventState::InProgress)).await?;
         app.progress_event(&dispatcher, lamp.id, step(EventState::Resolved)).await?;
         let rating = PublicRatingRequest { tracking_number: tracking, phone: "13805611234".into(), satisfied: true };
-        app.rate_event(rating).await?;
+        app.rate_event(rating, "127.0.0.1").await?;
     }
     Ok(6)
 }

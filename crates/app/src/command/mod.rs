@@ -141,10 +141,20 @@ pub struct Board {
     pub by_office: Vec<(String, i64, i64)>,
 }
 
+/// SJ, the day, and ten characters drawn from 32 that are not mistaken for one another:
+/// about 10¹⁵ numbers a day, so a number cannot be guessed.
 fn tracking_number() -> String {
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     let day = today().to_string().replace('-', "");
-    format!("SJ{day}{:06}", rand::rng().random_range(0..1_000_000))
+    let mut rng = rand::rng();
+    let tail: String = (0..10).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    format!("SJ{day}{tail}")
 }
+
+/// Wrong lookups of one number, or from one address, before they must wait.
+const TRACK_FAILURES_PER_NUMBER: i64 = 5;
+const TRACK_FAILURES_PER_ADDRESS: i64 = 20;
+const TRACK_WINDOW_MINUTES: i64 = 15;
 
 impl App {
     /// Records a report. Staff report within their scope; `public_report` takes the public's.
@@ -274,7 +284,9 @@ impl App {
             .map(|o| o.id)
             .collect();
         if actor.user_id.is_some() && !actor.role.may(Permission::DispatchEvents) {
+            // With the number and a masked phone one could guess the rest; neither is shown.
             event.reporter_phone = mask_phone(&event.reporter_phone);
+            event.tracking_number = mask_phone(&event.tracking_number);
         }
         Ok(EventView { overdue: event.overdue(&today().to_string()), timeline, possible_duplicates, event })
     }
@@ -353,6 +365,9 @@ impl App {
         let day = today().to_string();
         let mut next = before.clone();
         next.state = req.to;
+        if !req.to.is_open() {
+            next.paused_on = None;
+        }
         match req.to {
             EventState::Resolved => next.resolved_on = Some(day),
             EventState::Closed => next.closed_on = Some(day),
@@ -478,14 +493,25 @@ impl App {
         self.event_view(actor, before.id).await
     }
 
-    /// The reporter's view: found only with the tracking number and the phone given.
-    pub async fn track_event(&self, req: &TrackRequest) -> Result<(Event, Tracking)> {
+    /// The reporter's view: found only with the tracking number and the phone given. Wrong
+    /// lookups are counted per number and per address, and too many must wait.
+    pub async fn track_event(&self, req: &TrackRequest, address: &str) -> Result<(Event, Tracking)> {
+        use grassroots_store::core::throttle::{self, Outcome};
+        let key = format!("track:{}", req.tracking_number.trim());
+        let since = crate::core::stored_in(-Duration::minutes(TRACK_WINDOW_MINUTES));
         let mut c = self.store.conn().await?;
+        if throttle::failures_for_user(&mut c, &key, &since).await? >= TRACK_FAILURES_PER_NUMBER
+            || throttle::failures_from_address(&mut c, address, &since).await? >= TRACK_FAILURES_PER_ADDRESS
+        {
+            return Err(AppError::RateLimited);
+        }
         let phone: String = req.phone.chars().filter(|c| c.is_ascii_digit()).collect();
-        let event = store::by_tracking_number(&mut c, req.tracking_number.trim())
+        let found = store::by_tracking_number(&mut c, req.tracking_number.trim())
             .await?
-            .filter(|e| !phone.is_empty() && e.reporter_phone == phone)
-            .ok_or(AppError::NotFound)?;
+            .filter(|e| !phone.is_empty() && e.reporter_phone == phone);
+        let outcome = if found.is_some() { Outcome::Succeeded } else { Outcome::Failed };
+        throttle::record(&mut c, &key, address, &now(), outcome).await?;
+        let event = found.ok_or(AppError::NotFound)?;
         let tracking = Tracking {
             tracking_number: event.tracking_number.clone(),
             title: event.title.clone(),
@@ -499,9 +525,9 @@ impl App {
     }
 
     /// The reporter rates a resolved or closed event, once.
-    pub async fn rate_event(&self, req: PublicRatingRequest) -> Result<Tracking> {
+    pub async fn rate_event(&self, req: PublicRatingRequest, address: &str) -> Result<Tracking> {
         let track = TrackRequest { tracking_number: req.tracking_number.clone(), phone: req.phone.clone() };
-        let (before, _) = self.track_event(&track).await?;
+        let (before, _) = self.track_event(&track, address).await?;
         if !matches!(before.state, EventState::Resolved | EventState::Closed) {
             return Err(ValidationError::new("state", "not_resolved", "an event is rated once it is resolved").into());
         }
@@ -511,6 +537,6 @@ impl App {
         let next = Event { satisfied: Some(req.satisfied), ..before.clone() };
         let note = if req.satisfied { "满意" } else { "不满意" };
         self.save_event(&Actor::system("public"), &before, &next, "rated", note).await?;
-        Ok(self.track_event(&track).await?.1)
+        Ok(self.track_event(&track, address).await?.1)
     }
 }

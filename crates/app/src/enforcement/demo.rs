@@ -40,6 +40,9 @@ pub(crate) async fn seed(app: &App) -> Result<usize> {
         .filter(|p| p.power_type == PowerType::Penalty)
         .map(|p| p.matter_code)
         .collect();
+    if powers.is_empty() {
+        return Ok(0);
+    }
     let cal = app.calendar();
     let start = Date::from_calendar_date(2021, Month::July, 12).unwrap_or(Date::MIN);
     // General cases wait out the party's five working days to be heard before the decision,

@@ -172,7 +172,16 @@ impl App {
         let matter_code = req.matter_code.as_deref().map(str::trim).filter(|m| !m.is_empty());
         let matter = match matter_code {
             Some(m) => {
-                if !self.holds_power(actor, &code, m, &act.to_string()).await?.held {
+                let held_then = self.holds_power(actor, &code, m, &act.to_string()).await?.held;
+                if held_then && !self.holds_power(actor, &code, m, &filed.to_string()).await?.held {
+                    return Err(ValidationError::new(
+                        "matter_code",
+                        "power_not_held",
+                        format!("{} no longer holds “{m}” on {filed}", town.division.name),
+                    )
+                    .into());
+                }
+                if !held_then {
                     return Err(ValidationError::new(
                         "matter_code",
                         "power_not_held",
@@ -339,6 +348,27 @@ impl App {
                 next.hearing_on = Some(hearing.to_string());
             }
             Stage::Decided => {
+                // The party has five working days from the notice to state, defend and ask
+                // for a hearing; a decision comes after them (第六十四条), or after the hearing.
+                if let (Stage::Notified, Some(notified)) = (before.stage, before.dates().notified) {
+                    let window = cal.add_working_days(notified, clocks::HEARING_REQUEST_DAYS);
+                    if on <= window {
+                        return Err(ValidationError::new(
+                            "on",
+                            "before_hearing_window_ends",
+                            format!("the party may ask for a hearing until {window}; decide after it"),
+                        )
+                        .into());
+                    }
+                }
+                if before.procedure == Procedure::Summary && on.to_string() != before.filed_on {
+                    return Err(ValidationError::new(
+                        "on",
+                        "summary_not_on_the_spot",
+                        "a summary procedure is decided on the spot, the day it is filed (第五十一条)",
+                    )
+                    .into());
+                }
                 let fine = req.fine_fen.unwrap_or(0);
                 if fine < 0 {
                     return Err(ValidationError::new("fine_fen", "negative", "a fine cannot be negative").into());
@@ -363,7 +393,17 @@ impl App {
             }
             Stage::Served => next.served_on = day,
             Stage::Executed => next.executed_on = day,
-            Stage::Closed => next.closed_on = day,
+            Stage::Closed => {
+                if before.stage == Stage::Served && before.fine_fen.is_some() {
+                    return Err(ValidationError::new(
+                        "to",
+                        "fine_unpaid",
+                        "a fine is paid (or enforced) before the case is closed",
+                    )
+                    .into());
+                }
+                next.closed_on = day
+            }
             Stage::Filed => {}
         }
         let event = CaseEvent {
@@ -389,6 +429,14 @@ impl App {
         e.into_result()?;
         if before.decided_on.is_some() {
             return Err(ValidationError::new("stage", "already_decided", "the decision period is over").into());
+        }
+        if before.suspended_days + before.extension_days + req.days > MAX_PAUSE_DAYS {
+            return Err(ValidationError::new(
+                "days",
+                "out_of_range",
+                "suspensions and extensions of one case add up to at most 365 days",
+            )
+            .into());
         }
         let mut next = before.clone();
         let action = match req.kind.as_str() {

@@ -169,6 +169,14 @@ impl App {
         e.into_result()?;
         let county = d.division.code.to_string();
         let mut tx = self.store.begin().await?;
+        let existing = store::items(&mut tx, &county, None).await?;
+        let replaced: Vec<&CheckItem> =
+            existing.iter().filter(|old| items.iter().any(|i| i.code == old.code)).collect();
+        if let Some(theirs) =
+            replaced.iter().find(|old| items.iter().any(|i| i.code == old.code && i.department != old.department))
+        {
+            return Err(AppError::NotYours(format!("{} is an item of {}", theirs.code, theirs.department)));
+        }
         for item in &items {
             store::upsert_item(&mut tx, &county, item).await?;
         }
@@ -177,7 +185,7 @@ impl App {
             object_type: "check_item",
             object_id: county.clone(),
             division_code: Some(county.clone()),
-            before: None,
+            before: audit::json(&replaced),
             after: audit::json(&items),
         };
         audit::commit(tx, actor, change).await?;
@@ -379,6 +387,8 @@ impl App {
         }
         e.into_result()?;
         let mut tx = self.store.begin().await?;
+        // Two saves of one visit at once queue here, so the last sees every result.
+        store::lock_visit(&mut tx, id).await?;
         for r in &changed {
             store::set_result(&mut tx, id, r).await?;
         }

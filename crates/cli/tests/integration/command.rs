@@ -146,10 +146,10 @@ both_backends!(the_public_reports_follows_and_rates, |db: TestDb| async move {
     let number = app.public_report(req).await.unwrap();
     let track = |phone: &str| TrackRequest { tracking_number: number.clone(), phone: phone.into() };
     assert!(
-        matches!(app.track_event(&track("13900000000")).await, Err(AppError::NotFound)),
+        matches!(app.track_event(&track("13900000000"), "10.0.0.1").await, Err(AppError::NotFound)),
         "the number alone is not enough"
     );
-    let (event, tracking) = app.track_event(&track("13805611234")).await.unwrap();
+    let (event, tracking) = app.track_event(&track("13805611234"), "10.0.0.1").await.unwrap();
     assert_eq!((event.source, tracking.state), (Source::Public, EventState::New));
 
     // Staff outside the command center see the phone masked.
@@ -159,15 +159,20 @@ both_backends!(the_public_reports_follows_and_rates, |db: TestDb| async move {
     assert_eq!(app.get_event(&dispatcher, event.id).await.unwrap().event.reporter_phone, "13805611234");
 
     let rating = PublicRatingRequest { tracking_number: number.clone(), phone: "13805611234".into(), satisfied: true };
-    assert_eq!(code_of(app.rate_event(rating.clone()).await.unwrap_err()), "not_resolved");
+    assert_eq!(code_of(app.rate_event(rating.clone(), "10.0.0.1").await.unwrap_err()), "not_resolved");
     app.dispatch_event(&dispatcher, event.id, DispatchRequest { office: "村镇建设办公室".into(), note: String::new() })
         .await
         .unwrap();
     for to in [EventState::InProgress, EventState::Resolved] {
         app.progress_event(&dispatcher, event.id, ProgressRequest { to, note: String::new() }).await.unwrap();
     }
-    assert_eq!(app.rate_event(rating.clone()).await.unwrap().satisfied, Some(true));
-    assert!(matches!(app.rate_event(rating).await, Err(AppError::Conflict(_))));
+    assert_eq!(app.rate_event(rating.clone(), "10.0.0.1").await.unwrap().satisfied, Some(true));
+    assert!(matches!(app.rate_event(rating, "10.0.0.1").await, Err(AppError::Conflict(_))));
+    // Guessing phones for a number soon has to wait, even with the right one.
+    for _ in 0..5 {
+        assert!(matches!(app.track_event(&track("13900000000"), "10.0.0.2").await, Err(AppError::NotFound)));
+    }
+    assert!(matches!(app.track_event(&track("13805611234"), "10.0.0.3").await, Err(AppError::RateLimited)));
 });
 
 #[tokio::test]

@@ -109,6 +109,9 @@ both_backends!(a_case_follows_the_law, |db: TestDb| async move {
     let e = app.advance_case(&inspector, id, step(Stage::Notified, "2021-09-28")).await.unwrap_err();
     assert_eq!(code_of(e), "before_previous_stage");
     app.advance_case(&inspector, id, step(Stage::Notified, "2021-09-29")).await.unwrap();
+    // Not decided while the party may still ask to be heard.
+    let hasty = AdvanceRequest { fine_fen: Some(100_000), ..step(Stage::Decided, "2021-10-12") };
+    assert_eq!(code_of(app.advance_case(&inspector, id, hasty).await.unwrap_err()), "before_hearing_window_ends");
     // Five working days to ask for a hearing: 30 Sep, 8, 9, 11, 12 October.
     let late = AdvanceRequest { hearing_on: Some("2021-11-01".into()), ..step(Stage::Hearing, "2021-10-13") };
     assert_eq!(code_of(app.advance_case(&inspector, id, late).await.unwrap_err()), "hearing_request_late");
@@ -136,6 +139,10 @@ both_backends!(a_case_follows_the_law, |db: TestDb| async move {
     // Unpaid years later: the surcharge is capped at the fine; a demand to pay starts the
     // ten-working-day wait before a court may be asked to enforce.
     assert_eq!(v.surcharge_fen, 100_000);
+    assert_eq!(
+        code_of(app.advance_case(&inspector, id, step(Stage::Closed, "2021-11-01")).await.unwrap_err()),
+        "fine_unpaid"
+    );
     let early = RemindRequest { on: "2021-11-05".into() };
     assert_eq!(code_of(app.remind_case(&inspector, id, early).await.unwrap_err()), "not_yet_due");
     let v = app.remind_case(&inspector, id, RemindRequest { on: "2021-11-12".into() }).await.unwrap();
@@ -150,6 +157,8 @@ both_backends!(a_case_follows_the_law, |db: TestDb| async move {
     let mut person = filing(Some(&matter), "2022-03-01", "2022-03-01", Procedure::Summary);
     person.party_is_organisation = false;
     let sid = app.file_case(&inspector, person).await.unwrap().case.id;
+    let later = AdvanceRequest { fine_fen: Some(5_000), ..step(Stage::Decided, "2022-03-02") };
+    assert_eq!(code_of(app.advance_case(&inspector, sid, later).await.unwrap_err()), "summary_not_on_the_spot");
     let too_much = AdvanceRequest { fine_fen: Some(20_001), ..step(Stage::Decided, "2022-03-01") };
     assert_eq!(code_of(app.advance_case(&inspector, sid, too_much).await.unwrap_err()), "over_summary_limit");
 });

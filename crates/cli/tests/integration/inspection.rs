@@ -61,6 +61,14 @@ both_backends!(plans_become_one_visit_and_the_figures_follow, |db: TestDb| async
         Err(AppError::Forbidden)
     ));
     let p1 = app.plan_inspection(&market, plan(vec!["SC-01", "SC-02"], "2099-03-01")).await.unwrap();
+    // A department keeps its own checklist and cannot take over another's items.
+    let theirs = grassroots_domain::inspection::CheckItem {
+        code: "XF-01".into(),
+        department: "濉溪县市场监督管理局".into(),
+        area: "消防安全".into(),
+        text: "改写".into(),
+    };
+    assert!(matches!(app.set_check_items(&market, "340621", vec![theirs]).await, Err(AppError::NotYours(_))));
     // The fire brigade has no demo user; the operator acts on its behalf.
     let sys_fire = {
         let mut a = Actor::system("test");

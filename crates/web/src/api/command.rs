@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{ApiJson, ApiPath, ApiQuery};
-use crate::auth::ApiActor;
+use crate::auth::{ApiActor, ClientAddress};
 use crate::error::{ApiError, Problem};
 use crate::state::WebState;
 
@@ -166,12 +166,13 @@ async fn public_report(
 
 /// Follow a report by its tracking number and the phone number given.
 #[utoipa::path(post, path = "/api/v1/public/events/track", tag = "command", request_body = TrackRequest, security(()),
-    responses((status = 200, body = Tracking), (status = 404, body = Problem)))]
+    responses((status = 200, body = Tracking), (status = 404, body = Problem), (status = 429, body = Problem)))]
 async fn public_track(
     State(s): State<WebState>,
+    ClientAddress(address): ClientAddress,
     ApiJson(req): ApiJson<TrackRequest>,
 ) -> Result<Json<Tracking>, ApiError> {
-    Ok(Json(s.app.track_event(&req).await?.1))
+    Ok(Json(s.app.track_event(&req, &address).await?.1))
 }
 
 /// Rate the result of a resolved report, once.
@@ -179,7 +180,8 @@ async fn public_track(
     responses((status = 200, body = Tracking), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn public_rate(
     State(s): State<WebState>,
+    ClientAddress(address): ClientAddress,
     ApiJson(req): ApiJson<PublicRatingRequest>,
 ) -> Result<Json<Tracking>, ApiError> {
-    Ok(Json(s.app.rate_event(req).await?))
+    Ok(Json(s.app.rate_event(req, &address).await?))
 }

@@ -16,7 +16,7 @@ use grassroots_domain::command::{Category, EventId, EventState, Source};
 use grassroots_domain::core::role::Permission;
 use serde::Deserialize;
 
-use crate::auth::{CsrfForm, LOGIN_CSRF_COOKIE, PageSession, same_secret};
+use crate::auth::{ClientAddress, CsrfForm, LOGIN_CSRF_COOKIE, PageSession, same_secret};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::pages::{Chrome, PageRoutes, after_form, error_page, form_error, render, towns_in_scope};
@@ -285,6 +285,15 @@ fn token_matches(jar: &CookieJar, sent: &str) -> bool {
     jar.get(LOGIN_CSRF_COOKIE).is_some_and(|c| !c.value().is_empty() && same_secret(sent, c.value()))
 }
 
+fn lookup_failed(lang: Lang, e: &grassroots_app::AppError) -> String {
+    match e {
+        grassroots_app::AppError::RateLimited => {
+            lang.pick("查询失败次数过多，请稍后再试。", "Too many failed lookups; try again later.").to_owned()
+        }
+        _ => lang.pick("查询编号与手机号不符。", "No report has that number and phone.").to_owned(),
+    }
+}
+
 fn stale_form(lang: Lang) -> Response {
     error_page(lang, ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "form token mismatch"))
 }
@@ -359,15 +368,20 @@ struct TrackForm {
     satisfied: Option<String>,
 }
 
-async fn track(State(s): State<WebState>, jar: CookieJar, axum::Form(f): axum::Form<TrackForm>) -> Response {
+async fn track(
+    State(s): State<WebState>,
+    ClientAddress(address): ClientAddress,
+    jar: CookieJar,
+    axum::Form(f): axum::Form<TrackForm>,
+) -> Response {
     let lang = Lang::from_jar(&jar);
     if !token_matches(&jar, &f.csrf) {
         return stale_form(lang);
     }
     let req = TrackRequest { tracking_number: f.tracking_number.clone(), phone: f.phone.clone() };
-    let (tracking, error) = match s.app.track_event(&req).await {
+    let (tracking, error) = match s.app.track_event(&req, &address).await {
         Ok((_, t)) => (Some(t), None),
-        Err(_) => (None, Some(lang.pick("查询编号与手机号不符。", "No report has that number and phone.").to_owned())),
+        Err(e) => (None, Some(lookup_failed(lang, &e))),
     };
     render(&PublicTrackPage {
         c: Chrome::anonymous(lang, f.csrf.clone()),
@@ -378,7 +392,12 @@ async fn track(State(s): State<WebState>, jar: CookieJar, axum::Form(f): axum::F
     })
 }
 
-async fn rate(State(s): State<WebState>, jar: CookieJar, axum::Form(f): axum::Form<TrackForm>) -> Response {
+async fn rate(
+    State(s): State<WebState>,
+    ClientAddress(address): ClientAddress,
+    jar: CookieJar,
+    axum::Form(f): axum::Form<TrackForm>,
+) -> Response {
     let lang = Lang::from_jar(&jar);
     if !token_matches(&jar, &f.csrf) {
         return stale_form(lang);
@@ -388,13 +407,14 @@ async fn rate(State(s): State<WebState>, jar: CookieJar, axum::Form(f): axum::Fo
         phone: f.phone.clone(),
         satisfied: f.satisfied.as_deref() == Some("yes"),
     };
-    let (tracking, error) = match s.app.rate_event(req).await {
+    let (tracking, error) = match s.app.rate_event(req, &address).await {
         Ok(t) => (Some(t), None),
+        Err(e @ (grassroots_app::AppError::NotFound | grassroots_app::AppError::RateLimited)) => {
+            (None, Some(lookup_failed(lang, &e)))
+        }
         Err(e) => match form_error(lang, e) {
             Ok(m) => (None, Some(m)),
-            Err(_) => {
-                (None, Some(lang.pick("查询编号与手机号不符。", "No report has that number and phone.").to_owned()))
-            }
+            Err(e) => return error_page(lang, e),
         },
     };
     render(&PublicTrackPage {

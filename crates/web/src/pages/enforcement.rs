@@ -13,7 +13,7 @@ use grassroots_domain::page::PageRequest;
 use serde::Deserialize;
 
 use crate::auth::{CsrfForm, PageSession};
-use crate::pages::{Chrome, PageRoutes, after_form, error_page, form_error, pager, render, towns_in_scope};
+use crate::pages::{Chrome, PageRoutes, after_form, error_page, form_error, pager, render, towns_in_scope, urlencode};
 use crate::state::WebState;
 
 pub fn routes(r: PageRoutes) -> PageRoutes {
@@ -123,7 +123,7 @@ async fn cases_page(s: &WebState, session: &PageSession, q: CasesQuery, error: O
         error,
         rows,
         stages: Stage::ALL.iter().map(|s| (s.as_str(), s.label(lang.zh()))).collect(),
-        pager: pager(lang, &format!("/cases?stage={stage}"), page.page, page.per_page, list.total),
+        pager: pager(lang, &format!("/cases?stage={}", urlencode(&stage)), page.page, page.per_page, list.total),
         stage,
         overdue,
         towns,
