@@ -212,7 +212,8 @@ async fn the_case_pages_show_clocks_and_take_the_next_stage() {
         .form(&format!("/cases/{id}/advance"), &[("csrf", &csrf), ("to", "closed"), ("on", "2022-05-10")])
         .await;
     assert_eq!(r.status, 200);
-    assert!(r.text().contains("investigating"), "the out-of-order move is refused on the page: {}", r.text());
+    assert!(r.text().contains("案件不能跳过或倒退环节"), "the out-of-order move is refused on the page: {}", r.text());
+    assert!(r.text().contains("调查取证"), "the timeline reads in Chinese");
     let list = c.get("/cases?stage=investigating").await;
     assert!(list.text().contains(&format!("/cases/{id}")));
     let other = Client::login(&app, "shuangduiji.officer").await;

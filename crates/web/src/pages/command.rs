@@ -144,6 +144,8 @@ struct EventPage {
     c: Chrome,
     error: Option<String>,
     v: EventView,
+    /// What each line of the timeline did, in the reader's language.
+    actions: Vec<&'static str>,
     state: &'static str,
     category: &'static str,
     source: &'static str,
@@ -162,6 +164,7 @@ async fn event_page(s: &WebState, session: &PageSession, id: i64, error: Option<
         Ok(v) => render(&EventPage {
             c: Chrome::of(session),
             error,
+            actions: v.timeline.iter().map(|l| action_label(lang, &l.action)).collect(),
             state: v.event.state.label(lang.zh()),
             category: v.event.category.label(lang.zh()),
             source: v.event.source.label(lang.zh()),
@@ -178,6 +181,20 @@ async fn event_page(s: &WebState, session: &PageSession, id: i64, error: Option<
             v,
         }),
         Err(e) => error_page(lang, e.into()),
+    }
+}
+
+fn action_label(lang: Lang, action: &str) -> &'static str {
+    match action {
+        "reported" => lang.pick("上报", "reported"),
+        "dispatched" => lang.pick("派遣", "dispatched"),
+        "extended" => lang.pick("延期", "extended"),
+        "paused" => lang.pick("挂起", "paused"),
+        "resumed" => lang.pick("恢复", "resumed"),
+        "merged" => lang.pick("合并", "merged"),
+        "reopened" => lang.pick("重新办理", "reopened"),
+        "rated" => lang.pick("评价", "rated"),
+        other => other.parse::<EventState>().map_or(lang.pick("其他", "other"), |s| s.label(lang.zh())),
     }
 }
 

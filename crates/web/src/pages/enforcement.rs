@@ -26,6 +26,19 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
         .route(Method::POST, "/cases/{id}/rating", rate)
 }
 
+fn action_label(lang: crate::i18n::Lang, action: &str) -> &'static str {
+    match action.parse::<Stage>() {
+        Ok(stage) => stage.label(lang.zh()),
+        Err(_) => match action {
+            "suspend" => lang.pick("中止", "suspended"),
+            "extend" => lang.pick("延长期限", "extended"),
+            "remind" => lang.pick("催告", "demand to pay"),
+            "rating" => lang.pick("回访评价", "rating"),
+            _ => lang.pick("其他", "other"),
+        },
+    }
+}
+
 /// Yuan as typed (“500”, “500.5”) to fen, without floating point.
 fn fen(yuan: &str) -> Result<i64, ValidationError> {
     let bad = || ValidationError::new("fine_fen", "invalid_number", format!("“{yuan}” is not an amount in yuan"));
@@ -185,6 +198,8 @@ struct CasePage {
     c: Chrome,
     error: Option<String>,
     v: CaseView,
+    /// What each line of the timeline did, in the reader's language.
+    actions: Vec<&'static str>,
     procedure: &'static str,
     stage: &'static str,
     fine: String,
@@ -209,6 +224,7 @@ async fn case_page(s: &WebState, session: &PageSession, id: i64, error: Option<S
     render(&CasePage {
         c: Chrome::of(session),
         error,
+        actions: v.timeline.iter().map(|e| action_label(lang, &e.action)).collect(),
         procedure: v.case.procedure.label(lang.zh()),
         stage: v.case.stage.label(lang.zh()),
         fine: v.case.fine_fen.map(yuan).unwrap_or_default(),
