@@ -3,9 +3,7 @@
 //! followed until closed. Pauses and extensions move the deadline; silence past it is
 //! overdue and escalates.
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::Date;
 
 use crate::ValidationError;
@@ -90,15 +88,9 @@ impl EventState {
     }
 }
 
-/// Typed id of an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(transparent)]
-pub struct EventId(pub i64);
-
-impl fmt::Display for EventId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
+crate::typed_id! {
+    /// Typed id of an event.
+    pub EventId
 }
 
 /// An event as stored.

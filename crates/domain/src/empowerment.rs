@@ -3,10 +3,8 @@
 //! the staffing office's decision, and each town's own published power list. A devolved
 //! power is evaluated by its use, and can be taken back.
 
-use std::collections::{BTreeMap, HashSet};
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
 use time::Date;
 
 use crate::ValidationError;
@@ -79,25 +77,10 @@ crate::named_enum! {
     }
 }
 
-macro_rules! id {
-    ($(#[$m:meta])* $name:ident) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-    };
-}
-
-id!(MatterId);
-id!(RoundId);
-id!(OrderId);
-id!(PowerListId);
+crate::typed_id!(pub MatterId);
+crate::typed_id!(pub RoundId);
+crate::typed_id!(pub OrderId);
+crate::typed_id!(pub PowerListId);
 
 /// One matter of the county's catalog: a power the county can devolve to its towns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -2,8 +2,6 @@
 //! each department's check items, the inspections departments plan, the proposal to merge
 //! plans for one target into one visit, and the results of that visit.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::ValidationError;
@@ -24,25 +22,9 @@ crate::named_enum! {
     }
 }
 
-macro_rules! id {
-    ($name:ident) => {
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-        )]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-    };
-}
-
-id!(TargetId);
-id!(PlanId);
-id!(InspectionId);
+crate::typed_id!(pub TargetId);
+crate::typed_id!(pub PlanId);
+crate::typed_id!(pub InspectionId);
 
 /// The characters of a unified social credit code (GB 32100-2015): digits and the capitals
 /// without I, O, S, V, Z.
@@ -129,7 +111,7 @@ pub struct MergeProposal {
 pub fn merge_proposals(plans: &[InspectionPlan], window_days: i64) -> Vec<MergeProposal> {
     let mut open: Vec<&InspectionPlan> = plans.iter().filter(|p| p.inspection_id.is_none()).collect();
     open.sort_by(|a, b| (a.target_id, &a.planned_on).cmp(&(b.target_id, &b.planned_on)));
-    let day = |s: &str| time::Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok();
+    let day = crate::core::time::parse_date;
     let mut out = Vec::new();
     let mut i = 0;
     while i < open.len() {

@@ -1,5 +1,6 @@
 //! Enums that are stored and sent by an English name, shown by a Chinese or English label,
-//! and read back from either the name or the Chinese label that officials type.
+//! and read back from either the name or the Chinese label that officials type; and typed
+//! ids.
 
 /// `named_enum!(pub Name ("field", "invalid_code") { Variant = ("name", "中文", "English"), … })`
 /// defines the enum with `ALL`, `as_str`, `label_zh`, `label_en`, `label(zh)`, `Display`
@@ -51,6 +52,24 @@ macro_rules! named_enum {
                         Self::ALL.iter().map(|v| format!("{} ({})", v.as_str(), v.label_zh())).collect();
                     $crate::ValidationError::new($field, $code, format!("“{s}” is not one of {}", names.join(", ")))
                 })
+            }
+        }
+    };
+}
+
+/// `typed_id!(pub Name)`: a typed id — an `i64` that is sent and shown as the number.
+#[macro_export]
+macro_rules! typed_id {
+    ($(#[$meta:meta])* $vis:vis $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+                 serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(transparent)]
+        $vis struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
             }
         }
     };

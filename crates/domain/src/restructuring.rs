@@ -3,10 +3,8 @@
 //! one office, and the posts move with the functions; it must add up before approval.
 //! Once in effect, work addressed to a function reaches the office that owns it that day.
 
-use std::collections::{BTreeMap, HashMap};
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::ValidationError;
 
@@ -28,15 +26,9 @@ crate::named_enum! {
     }
 }
 
-/// Typed id of a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(transparent)]
-pub struct PlanId(pub i64);
-
-impl fmt::Display for PlanId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
+crate::typed_id! {
+    /// Typed id of a plan.
+    pub PlanId
 }
 
 /// A legacy department or a comprehensive office, with its staff posts.

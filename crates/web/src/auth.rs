@@ -21,6 +21,19 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf";
 
 /// Comparison whose time does not depend on where the strings differ.
+/// A form token for a visitor without a session (the login form, the public's forms) and
+/// the cookie that carries it; the post must send both.
+pub fn anonymous_form_token(secure: bool) -> (String, Cookie<'static>) {
+    let token = grassroots_app::core::auth::new_csrf_token();
+    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .build();
+    (token, cookie)
+}
+
 pub fn same_secret(a: &str, b: &str) -> bool {
     grassroots_app::core::auth::same_bytes(a.as_bytes(), b.as_bytes())
 }

@@ -562,10 +562,7 @@ pub fn indicators(cal: &grassroots_domain::core::calendar::WorkingCalendar, case
     let (mut decided, mut on_time, mut rated, mut satisfied) = (0, 0, 0, 0);
     for case in cases {
         let d = case.dates();
-        let closed = case
-            .closed_on
-            .as_deref()
-            .and_then(|c| Date::parse(c, &time::format_description::well_known::Iso8601::DATE).ok());
+        let closed = case.closed_on.as_deref().and_then(grassroots_domain::core::time::parse_date);
         if let (Some(filed), Some(closed)) = (d.filed, closed) {
             days.push((closed - filed).whole_days());
             working.push(i64::from(cal.working_days_between(filed, closed)));

@@ -23,6 +23,11 @@ pub fn from_stored(s: &str) -> Option<OffsetDateTime> {
 }
 
 /// How people read an instant: `2026-11-26 16:30` in Shanghai time.
+/// A day written YYYY-MM-DD, as dates are stored.
+pub fn parse_date(s: &str) -> Option<time::Date> {
+    time::Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok()
+}
+
 pub fn display_local(s: &str) -> String {
     const SHOWN: &[time::format_description::BorrowedFormatItem<'static>] =
         time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");

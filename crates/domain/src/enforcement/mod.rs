@@ -3,11 +3,10 @@
 
 pub mod clocks;
 
-use std::fmt;
-
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::ValidationError;
+use crate::core::time::parse_date;
 
 crate::named_enum! {
     pub Procedure ("procedure", "invalid_procedure") {
@@ -48,15 +47,9 @@ impl Satisfaction {
     }
 }
 
-/// Typed id of a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(transparent)]
-pub struct CaseId(pub i64);
-
-impl fmt::Display for CaseId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
+crate::typed_id! {
+    /// Typed id of a case.
+    pub CaseId
 }
 
 impl Stage {
@@ -139,9 +132,9 @@ pub struct Case {
 impl Case {
     /// The dates the clocks run from.
     pub fn dates(&self) -> clocks::CaseDates {
-        let day = |s: &Option<String>| s.as_deref().and_then(parse_day);
+        let day = |s: &Option<String>| s.as_deref().and_then(parse_date);
         clocks::CaseDates {
-            filed: parse_day(&self.filed_on),
+            filed: parse_date(&self.filed_on),
             notified: day(&self.notified_on),
             hearing_requested: day(&self.hearing_requested_on),
             decided: day(&self.decided_on),
@@ -171,10 +164,6 @@ impl Case {
         .max()
         .unwrap_or(&self.filed_on)
     }
-}
-
-fn parse_day(s: &str) -> Option<time::Date> {
-    time::Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok()
 }
 
 /// One line of a case's timeline: a stage reached, a suspension, an extension, a rating.

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::CookieJar;
 use grassroots_app::command::{
     Board, DispatchRequest, EventView, ExtendRequest, MergeEventRequest, PauseEventRequest, ProgressRequest,
     PublicRatingRequest, ReportRequest, TrackRequest, Tracking,
@@ -16,7 +16,7 @@ use grassroots_domain::command::{Category, EventId, EventState, Source};
 use grassroots_domain::core::role::Permission;
 use serde::Deserialize;
 
-use crate::auth::{ClientAddress, CsrfForm, LOGIN_CSRF_COOKIE, PageSession, same_secret};
+use crate::auth::{ClientAddress, CsrfForm, LOGIN_CSRF_COOKIE, PageSession, anonymous_form_token, same_secret};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::pages::{Chrome, PageRoutes, after_form, error_page, form_error, render, towns_in_scope};
@@ -286,18 +286,6 @@ struct PublicTrackPage {
     phone: String,
 }
 
-/// A fresh form token and the cookie that carries it.
-fn form_token(s: &WebState) -> (String, Cookie<'static>) {
-    let token = grassroots_app::core::auth::new_csrf_token();
-    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
-        .http_only(true)
-        .secure(s.secure_cookies)
-        .same_site(SameSite::Strict)
-        .path("/")
-        .build();
-    (token, cookie)
-}
-
 fn token_matches(jar: &CookieJar, sent: &str) -> bool {
     jar.get(LOGIN_CSRF_COOKIE).is_some_and(|c| !c.value().is_empty() && same_secret(sent, c.value()))
 }
@@ -317,7 +305,7 @@ fn stale_form(lang: Lang) -> Response {
 
 async fn public_form(State(s): State<WebState>, jar: CookieJar) -> Response {
     let lang = Lang::from_jar(&jar);
-    let (token, cookie) = form_token(&s);
+    let (token, cookie) = anonymous_form_token(s.secure_cookies);
     let page = PublicReportPage {
         c: Chrome::anonymous(lang, token),
         error: None,
@@ -365,7 +353,7 @@ async fn public_report(
 
 async fn track_form(State(s): State<WebState>, jar: CookieJar) -> Response {
     let lang = Lang::from_jar(&jar);
-    let (token, cookie) = form_token(&s);
+    let (token, cookie) = anonymous_form_token(s.secure_cookies);
     let page = PublicTrackPage {
         c: Chrome::anonymous(lang, token),
         error: None,

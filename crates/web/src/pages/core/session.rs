@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use super::role_label;
 use crate::auth::{
-    ClientAddress, CsrfForm, LOGIN_CSRF_COOKIE, PageSession, SESSION_COOKIE, removal, same_secret, session_cookie,
+    ClientAddress, CsrfForm, LOGIN_CSRF_COOKIE, PageSession, SESSION_COOKIE, anonymous_form_token, removal,
+    same_secret, session_cookie,
 };
 use crate::error::ApiError;
 use crate::i18n::{LANG_COOKIE, Lang};
@@ -43,13 +44,7 @@ pub(super) struct LoginQuery {
 
 pub(super) async fn login_form(State(s): State<WebState>, jar: CookieJar, Query(q): Query<LoginQuery>) -> Response {
     let lang = Lang::from_jar(&jar);
-    let token = grassroots_app::core::auth::new_csrf_token();
-    let cookie = Cookie::build((LOGIN_CSRF_COOKIE, token.clone()))
-        .http_only(true)
-        .secure(s.secure_cookies)
-        .same_site(SameSite::Strict)
-        .path("/")
-        .build();
+    let (token, cookie) = anonymous_form_token(s.secure_cookies);
     let page = LoginPage {
         c: Chrome::anonymous(lang, token),
         next: q.next.unwrap_or_else(|| "/".into()),
