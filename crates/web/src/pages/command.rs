@@ -184,6 +184,16 @@ async fn event_page(s: &WebState, session: &PageSession, id: i64, error: Option<
     }
 }
 
+/// After a form on the event page: back to it, or the page again with the message.
+async fn back_to_event(
+    s: &WebState,
+    session: &PageSession,
+    id: i64,
+    result: Result<(), grassroots_app::AppError>,
+) -> Response {
+    after_form(session.lang, result, &format!("/events/{id}"), |m| event_page(s, session, id, Some(m))).await
+}
+
 fn action_label(lang: Lang, action: &str) -> &'static str {
     match action {
         "reported" => lang.pick("上报", "reported"),
@@ -208,7 +218,7 @@ struct DispatchForm {
 async fn dispatch(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<DispatchForm>) -> Response {
     let req = DispatchRequest { office: f.form.office.clone(), note: f.form.note.clone() };
     let result = s.app.dispatch_event(&f.session.actor, EventId(id), req).await.map(|_| ());
-    after_form(f.session.lang, result, &format!("/events/{id}"), |m| event_page(&s, &f.session, id, Some(m))).await
+    back_to_event(&s, &f.session, id, result).await
 }
 
 #[derive(Deserialize)]
@@ -226,7 +236,7 @@ async fn progress(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<Pr
         }
         Err(e) => Err(e.into()),
     };
-    after_form(f.session.lang, result, &format!("/events/{id}"), |m| event_page(&s, &f.session, id, Some(m))).await
+    back_to_event(&s, &f.session, id, result).await
 }
 
 #[derive(Deserialize)]
@@ -238,7 +248,7 @@ struct ExtendForm {
 async fn extend(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<ExtendForm>) -> Response {
     let req = ExtendRequest { days: f.form.days.trim().parse().unwrap_or(0), reason: f.form.reason.clone() };
     let result = s.app.extend_event(&f.session.actor, EventId(id), req).await.map(|_| ());
-    after_form(f.session.lang, result, &format!("/events/{id}"), |m| event_page(&s, &f.session, id, Some(m))).await
+    back_to_event(&s, &f.session, id, result).await
 }
 
 #[derive(Deserialize)]
@@ -249,7 +259,7 @@ struct MergeForm {
 async fn merge(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<MergeForm>) -> Response {
     let req = MergeEventRequest { into: EventId(f.form.into.trim().parse().unwrap_or(0)) };
     let result = s.app.merge_event(&f.session.actor, EventId(id), req).await.map(|_| ());
-    after_form(f.session.lang, result, &format!("/events/{id}"), |m| event_page(&s, &f.session, id, Some(m))).await
+    back_to_event(&s, &f.session, id, result).await
 }
 
 #[derive(Deserialize)]
@@ -262,7 +272,7 @@ struct PauseForm {
 async fn pause(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<PauseForm>) -> Response {
     let req = PauseEventRequest { action: f.form.action.clone(), reason: f.form.reason.clone() };
     let result = s.app.pause_event(&f.session.actor, EventId(id), req).await.map(|_| ());
-    after_form(f.session.lang, result, &format!("/events/{id}"), |m| event_page(&s, &f.session, id, Some(m))).await
+    back_to_event(&s, &f.session, id, result).await
 }
 
 // ---- the public: no login; forms carry a token matched against a cookie ----

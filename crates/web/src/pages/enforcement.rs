@@ -238,6 +238,16 @@ async fn case_page(s: &WebState, session: &PageSession, id: i64, error: Option<S
     })
 }
 
+/// After a form on the case page: back to it, or the page again with the message.
+async fn back_to_case(
+    s: &WebState,
+    session: &PageSession,
+    id: i64,
+    result: Result<(), grassroots_app::AppError>,
+) -> Response {
+    after_form(session.lang, result, &format!("/cases/{id}"), |m| case_page(s, session, id, Some(m))).await
+}
+
 #[derive(Deserialize)]
 struct AdvanceForm {
     to: String,
@@ -272,7 +282,7 @@ async fn advance(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<Adv
         Ok(req) => s.app.advance_case(&f.session.actor, CaseId(id), req).await.map(|_| ()),
         Err(e) => Err(e.into()),
     };
-    after_form(f.session.lang, result, &format!("/cases/{id}"), |m| case_page(&s, &f.session, id, Some(m))).await
+    back_to_case(&s, &f.session, id, result).await
 }
 
 #[derive(Deserialize)]
@@ -291,7 +301,7 @@ async fn pause(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<Pause
         approved_by: f.form.approved_by.clone(),
     };
     let result = s.app.pause_case(&f.session.actor, CaseId(id), req).await.map(|_| ());
-    after_form(f.session.lang, result, &format!("/cases/{id}"), |m| case_page(&s, &f.session, id, Some(m))).await
+    back_to_case(&s, &f.session, id, result).await
 }
 
 #[derive(Deserialize)]
@@ -302,7 +312,7 @@ struct RemindForm {
 async fn remind(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<RemindForm>) -> Response {
     let req = RemindRequest { on: f.form.on.clone() };
     let result = s.app.remind_case(&f.session.actor, CaseId(id), req).await.map(|_| ());
-    after_form(f.session.lang, result, &format!("/cases/{id}"), |m| case_page(&s, &f.session, id, Some(m))).await
+    back_to_case(&s, &f.session, id, result).await
 }
 
 #[derive(Deserialize)]
@@ -320,7 +330,7 @@ async fn rate(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<Rating
         }
         Err(e) => Err(e.into()),
     };
-    after_form(f.session.lang, result, &format!("/cases/{id}"), |m| case_page(&s, &f.session, id, Some(m))).await
+    back_to_case(&s, &f.session, id, result).await
 }
 
 #[cfg(test)]
