@@ -28,6 +28,9 @@ pub enum AppError {
     Conflict(String),
     #[error(transparent)]
     Store(StoreError),
+    /// A stored file could not be written, or read back intact.
+    #[error("{0}")]
+    Files(String),
 }
 
 impl From<StoreError> for AppError {
@@ -51,7 +54,7 @@ impl AppError {
             AppError::AccountDisabled => "account_disabled",
             AppError::RateLimited => "rate_limited",
             AppError::Conflict(_) => "conflict",
-            AppError::Store(_) => "internal",
+            AppError::Store(_) | AppError::Files(_) => "internal",
         }
     }
 }

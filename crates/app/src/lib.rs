@@ -39,6 +39,8 @@ pub struct Settings {
     /// Failed logins from one address within the window before it must wait.
     pub max_failures_per_address: i64,
     pub throttle_window_minutes: i64,
+    /// Where attached files are kept, each under its SHA-256.
+    pub files_dir: std::path::PathBuf,
 }
 
 impl Default for Settings {
@@ -48,6 +50,7 @@ impl Default for Settings {
             max_failures_per_account: 5,
             max_failures_per_address: 20,
             throttle_window_minutes: 15,
+            files_dir: "grassroots-files".into(),
         }
     }
 }

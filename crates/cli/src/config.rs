@@ -16,6 +16,8 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     /// Take the client's address from X-Forwarded-For, as set by a trusted reverse proxy.
     pub behind_proxy: Option<bool>,
+    /// Where files attached to events are kept.
+    pub files_dir: Option<std::path::PathBuf>,
     #[serde(default)]
     pub security: Security,
 }
@@ -36,10 +38,16 @@ impl FileConfig {
         toml::from_str(&text).map_err(|e| format!("config {}: {e}", path.display()))
     }
 
-    pub fn settings(&self) -> grassroots_app::Settings {
+    /// The settings in force; the demo keeps its files apart from a real installation's.
+    pub fn settings(&self, demo: bool) -> grassroots_app::Settings {
         let d = grassroots_app::Settings::default();
         let s = &self.security;
+        let files_dir = std::env::var_os("GRASSROOTS_FILES_DIR")
+            .map(Into::into)
+            .or_else(|| if demo { None } else { self.files_dir.clone() })
+            .unwrap_or_else(|| if demo { "grassroots-demo-files".into() } else { d.files_dir.clone() });
         grassroots_app::Settings {
+            files_dir,
             session_hours: s.session_hours.unwrap_or(d.session_hours),
             max_failures_per_account: s.max_failures_per_account.unwrap_or(d.max_failures_per_account),
             max_failures_per_address: s.max_failures_per_address.unwrap_or(d.max_failures_per_address),
@@ -56,7 +64,7 @@ mod tests {
     fn the_sample_config_parses() {
         let c: FileConfig = toml::from_str(include_str!("../../../grassroots.sample.toml")).unwrap();
         assert_eq!(c.listen.as_deref(), Some("127.0.0.1:8080"));
-        assert_eq!(c.settings().max_failures_per_account, 5);
+        assert_eq!(c.settings(false).max_failures_per_account, 5);
     }
 
     #[test]

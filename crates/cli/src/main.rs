@@ -82,6 +82,27 @@ enum Command {
     /// Towns' power lists (一镇一单).
     #[command(subcommand)]
     Powers(PowersCommand),
+    /// The command center's events.
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// Enforcement cases.
+    #[command(subcommand)]
+    Cases(CasesCommand),
+}
+
+#[derive(Subcommand)]
+enum EventsCommand {
+    /// Raise overdue events to the town's leadership, then the county, as the server does
+    /// every five minutes; prints how many rose.
+    Escalate,
+    /// Open events past their deadline, oldest first: due day, escalation, town, office, title.
+    Overdue,
+}
+
+#[derive(Subcommand)]
+enum CasesCommand {
+    /// Cases with a statutory clock past due: number, clock, due day, article.
+    Overdue,
 }
 
 #[derive(Subcommand)]
@@ -284,7 +305,7 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
         .clone()
         .or_else(|| if is_demo { None } else { file.database_url.clone() })
         .unwrap_or_else(|| default_db.into());
-    let open = || async { App::open(&url, file.settings()).await.map_err(explain) };
+    let open = || async { App::open(&url, file.settings(is_demo)).await.map_err(explain) };
     match cli.command {
         Command::Serve(args) => {
             let app = open().await?;
@@ -343,6 +364,17 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
         Command::Catalog(cmd) => catalog(open().await?, cmd).await?,
         Command::Plan(cmd) => plan(open().await?, cmd).await?,
         Command::Powers(cmd) => return powers(open().await?, cmd).await,
+        Command::Events(cmd) => events(open().await?, cmd).await?,
+        Command::Cases(CasesCommand::Overdue) => {
+            let app = open().await?;
+            let overdue = app.overdue_cases(&Actor::system("cases")).await.map_err(explain)?;
+            let lines = overdue.iter().flat_map(|(case, clocks)| {
+                clocks.iter().filter(|c| c.overdue).map(move |c| {
+                    format!("{}\t{}\t{}\t{}\t{}", case.document_number, c.name, c.due, c.label_zh, c.article)
+                })
+            });
+            print_lines(lines);
+        }
         Command::Backup { path } => {
             if path.exists() {
                 return Err(format!("{} exists; choose a new file", path.display()));
@@ -374,7 +406,8 @@ async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: bool) -> Res
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, demo, "serving");
     // Every minute: pick up a calendar imported by `grassroots calendar import` while
-    // serving; every ten: drop expired sessions and old login attempts.
+    // serving; every five: escalate overdue events; every ten: drop expired sessions and
+    // old login attempts.
     let keeper = app.clone();
     let housekeeping = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -382,6 +415,13 @@ async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: bool) -> Res
             tick.tick().await;
             if let Err(e) = keeper.reload_calendar().await {
                 tracing::warn!(error = %e, "reloading the calendar failed");
+            }
+            if n % 5 == 0 {
+                match keeper.escalate_overdue().await {
+                    Ok(0) => {}
+                    Ok(raised) => tracing::info!(raised, "overdue events escalated"),
+                    Err(e) => tracing::warn!(error = %e, "escalating overdue events failed"),
+                }
             }
             if n % 10 == 0
                 && let Err(e) = keeper.prune_sessions().await
@@ -621,6 +661,46 @@ async fn plan(app: App, cmd: PlanCommand) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+async fn events(app: App, cmd: EventsCommand) -> Result<(), String> {
+    match cmd {
+        EventsCommand::Escalate => {
+            let raised = app.escalate_overdue().await.map_err(explain)?;
+            println!("{raised} events escalated");
+        }
+        EventsCommand::Overdue => {
+            let actor = Actor::system("events");
+            let mut events = Vec::new();
+            for page in 1.. {
+                let req = grassroots_domain::page::PageRequest { page, per_page: 200 };
+                let p = app.list_events(&actor, None, true, req).await.map_err(explain)?;
+                let done = p.items.len() < 200;
+                events.extend(p.items);
+                if done {
+                    break;
+                }
+            }
+            events.sort_by(|a, b| a.due_on.cmp(&b.due_on));
+            print_lines(events.iter().map(|e| {
+                let due = e.due_on.as_deref().unwrap_or("");
+                let office = e.office.as_deref().unwrap_or("");
+                format!("{due}\t{}\t{}\t{office}\t{}", e.escalated_to(true), e.town_code, e.title)
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// Lines to standard output; a closed pipe (`| head`) ends them quietly.
+fn print_lines(lines: impl Iterator<Item = String>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
+    }
 }
 
 async fn powers(app: App, cmd: PowersCommand) -> Result<ExitCode, String> {

@@ -127,6 +127,10 @@ pub struct Event {
     pub merged_into: Option<EventId>,
     /// The reporter's rating of the result.
     pub satisfied: Option<bool>,
+    /// How far up an overdue event has gone: 0 not at all, 1 the town's leadership, 2 the
+    /// county. A new dispatch starts again from 0.
+    pub escalation: i64,
+    pub escalated_on: Option<String>,
     pub created_by: String,
     pub created_at: String,
 }
@@ -136,6 +140,95 @@ impl Event {
     pub fn overdue(&self, today: &str) -> bool {
         self.state.is_open() && self.paused_on.is_none() && self.due_on.as_deref().is_some_and(|d| d < today)
     }
+
+    /// Who the event is now before, in words.
+    pub fn escalated_to(&self, zh: bool) -> &'static str {
+        escalation_label(self.escalation, zh)
+    }
+
+    /// How far up the event should have gone on `today`: overdue, to the town's leadership;
+    /// more than [`COUNTY_ESCALATION_DAYS`] working days overdue, to the county.
+    pub fn escalation_due(&self, cal: &WorkingCalendar, today: Date) -> i64 {
+        let due = self.due_on.as_deref().and_then(crate::core::time::parse_date);
+        match due {
+            Some(due) if self.overdue(&today.to_string()) => {
+                if cal.working_days_between(due, today) > COUNTY_ESCALATION_DAYS { 2 } else { 1 }
+            }
+            _ => 0,
+        }
+    }
+}
+
+/// Working days past its deadline after which an overdue event goes up to the county.
+pub const COUNTY_ESCALATION_DAYS: u32 = 2;
+
+/// Who an event escalated to `level` is now before.
+pub fn escalation_label(level: i64, zh: bool) -> &'static str {
+    match (level, zh) {
+        (0, true) => "未升级",
+        (0, false) => "not escalated",
+        (1, true) => "已升级至镇领导",
+        (1, false) => "up to the town's leadership",
+        (_, true) => "已升级至县指挥中心",
+        (_, false) => "up to the county command center",
+    }
+}
+
+crate::typed_id! {
+    /// Typed id of a file attached to an event.
+    pub AttachmentId
+}
+
+/// A file attached to an event: photos of the scene, a scanned letter. The file itself is
+/// kept on disk under its SHA-256, which is checked again whenever it is read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Attachment {
+    pub id: AttachmentId,
+    pub event_id: EventId,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+    pub added_by: String,
+    pub added_at: String,
+}
+
+/// The largest file an event takes.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+/// Files an event takes, at most.
+pub const MAX_ATTACHMENTS: usize = 20;
+
+/// The media type of a file judged by its first bytes, never by its name or by what the
+/// sender claims: JPEG, PNG, WebP photos and PDF documents; anything else is refused.
+pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => Some("image/png"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
+        [b'%', b'P', b'D', b'F', b'-', ..] => Some("application/pdf"),
+        _ => None,
+    }
+}
+
+/// Checks an attachment before it is stored: its name, its size, its type by content.
+pub fn check_attachment(file_name: &str, bytes: &[u8]) -> Result<&'static str, ValidationError> {
+    let mut e = ValidationError::default();
+    let name = file_name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+        e.push("file_name", "invalid_file_name", "a file name of 1 to 200 characters, without / or \\");
+    }
+    if bytes.is_empty() {
+        e.push("file", "empty_file", "the file is empty");
+    } else if bytes.len() > MAX_ATTACHMENT_BYTES {
+        e.push("file", "file_too_large", "the file is larger than 10 MiB, the most an event takes");
+    }
+    let kind = sniff_media_type(bytes);
+    if kind.is_none() && !bytes.is_empty() {
+        e.push("file", "forbidden_type", "only JPEG, PNG or WebP photos and PDF documents are taken");
+    }
+    e.into_result()?;
+    Ok(kind.unwrap_or("application/octet-stream"))
 }
 
 /// One line of an event's timeline.
@@ -209,6 +302,60 @@ mod tests {
         // Friday + 3 working days = Wednesday.
         assert_eq!(deadline(&cal, date!(2022 - 05 - 06), Category::Environment, 0), date!(2022 - 05 - 11));
         assert_eq!(deadline(&cal, date!(2022 - 05 - 06), Category::Environment, 2), date!(2022 - 05 - 13));
+    }
+
+    #[test]
+    fn attachments_are_judged_by_content_and_size() {
+        assert_eq!(check_attachment("现场.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0]).unwrap(), "image/jpeg");
+        assert_eq!(check_attachment("scan.pdf", b"%PDF-1.7 ...").unwrap(), "application/pdf");
+        let code = |r: Result<&str, ValidationError>| r.unwrap_err().errors[0].code.clone();
+        assert_eq!(code(check_attachment("photo.jpg", b"MZ\x90\x00 not a photo")), "forbidden_type");
+        assert_eq!(code(check_attachment("../etc/passwd", b"%PDF-1.7")), "invalid_file_name");
+        let big = [b"%PDF-".as_slice(), &vec![0; MAX_ATTACHMENT_BYTES]].concat();
+        assert_eq!(code(check_attachment("big.pdf", &big)), "file_too_large");
+    }
+
+    #[test]
+    fn escalation_rises_with_working_days_overdue() {
+        let cal = WorkingCalendar::new(Vec::new());
+        let mut e = Event {
+            id: EventId(1),
+            county_code: "340621".into(),
+            town_code: "340621104".into(),
+            division_code: "340621104".into(),
+            tracking_number: "SJ1".into(),
+            source: Source::Patrol,
+            category: Category::Safety,
+            title: "t".into(),
+            description: String::new(),
+            address: String::new(),
+            lon: None,
+            lat: None,
+            reporter_name: String::new(),
+            reporter_phone: String::new(),
+            state: EventState::Dispatched,
+            office: Some("执法队".into()),
+            dispatched_on: Some("2022-05-05".into()),
+            due_on: Some("2022-05-06".into()),
+            paused_on: None,
+            extra_days: 0,
+            resolved_on: None,
+            closed_on: None,
+            merged_into: None,
+            satisfied: None,
+            escalation: 0,
+            escalated_on: None,
+            created_by: "x".into(),
+            created_at: "2022-05-05T00:00:00Z".into(),
+        };
+        // Due Friday 6 May: on time that day, the town's leadership on Monday and Tuesday
+        // (one and two working days over), the county from Wednesday.
+        assert_eq!(e.escalation_due(&cal, date!(2022 - 05 - 06)), 0);
+        assert_eq!(e.escalation_due(&cal, date!(2022 - 05 - 08)), 1);
+        assert_eq!(e.escalation_due(&cal, date!(2022 - 05 - 10)), 1);
+        assert_eq!(e.escalation_due(&cal, date!(2022 - 05 - 11)), 2);
+        e.paused_on = Some("2022-05-07".into());
+        assert_eq!(e.escalation_due(&cal, date!(2022 - 05 - 11)), 0, "a paused clock does not escalate");
     }
 
     #[test]

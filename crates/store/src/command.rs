@@ -1,6 +1,8 @@
 //! Events of the command center and their timeline.
 
-use grassroots_domain::command::{Category, Event, EventId, EventLogLine, EventState, Source};
+use grassroots_domain::command::{
+    Attachment, AttachmentId, Category, Event, EventId, EventLogLine, EventState, Source,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -10,7 +12,7 @@ use crate::{Result, StoreError, parse_col};
 const COLS: &str = "e.id, e.county_code, e.town_code, e.division_code, e.tracking_number, e.source, e.category, \
     e.title, e.description, e.address, e.lon, e.lat, e.reporter_name, e.reporter_phone, e.state, e.office, \
     e.dispatched_on, e.due_on, e.paused_on, e.extra_days, e.resolved_on, e.closed_on, e.merged_into, e.satisfied, \
-    e.created_by, e.created_at";
+    e.escalation, e.escalated_on, e.created_by, e.created_at";
 
 fn event(r: &AnyRow) -> Result<Event> {
     let source: String = r.try_get("source")?;
@@ -41,6 +43,8 @@ fn event(r: &AnyRow) -> Result<Event> {
         closed_on: r.try_get("closed_on")?,
         merged_into: r.try_get::<Option<i64>, _>("merged_into")?.map(EventId),
         satisfied: r.try_get::<Option<i64>, _>("satisfied")?.map(|s| s != 0),
+        escalation: r.try_get("escalation")?,
+        escalated_on: r.try_get("escalated_on")?,
         created_by: r.try_get("created_by")?,
         created_at: r.try_get("created_at")?,
     })
@@ -75,13 +79,14 @@ pub async fn insert(c: &mut AnyConnection, e: &Event) -> Result<EventId> {
     Ok(EventId(id))
 }
 
-/// An event and the path of its town.
+/// An event and the path of the division where it happened.
 pub async fn get(c: &mut AnyConnection, id: EventId) -> Result<Option<(Event, String)>> {
-    let row =
-        sqlx::query(sql!("SELECT {COLS}, d.path FROM event e JOIN division d ON d.code = e.town_code WHERE e.id = $1"))
-            .bind(id.0)
-            .fetch_optional(c)
-            .await?;
+    let row = sqlx::query(sql!(
+        "SELECT {COLS}, d.path FROM event e JOIN division d ON d.code = e.division_code WHERE e.id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(c)
+    .await?;
     row.map(|r| Ok((event(&r)?, r.try_get("path")?))).transpose()
 }
 
@@ -102,7 +107,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Event>, i64)> {
-    let from = "FROM event e JOIN division d ON d.code = e.town_code WHERE d.path LIKE $1 \
+    let from = "FROM event e JOIN division d ON d.code = e.division_code WHERE d.path LIKE $1 \
                 AND ($2 = '' OR e.state = $2) \
                 AND ($3 = '' OR (e.state IN ('dispatched', 'in_progress') AND e.paused_on IS NULL AND e.due_on < $3))";
     let args = [
@@ -113,12 +118,29 @@ pub async fn list(
     page(c, COLS, from, "e.created_at DESC, e.id DESC", &args, limit, offset, event).await
 }
 
+/// Open, running events past their deadline (due before `today`) not yet escalated to
+/// the county, by deadline: the page after `after` (a deadline and an id).
+pub async fn to_escalate(c: &mut AnyConnection, today: &str, after: (&str, i64), limit: i64) -> Result<Vec<Event>> {
+    let rows = sqlx::query(sql!(
+        "SELECT {COLS} FROM event e WHERE e.state IN ('dispatched', 'in_progress') AND e.paused_on IS NULL \
+         AND e.due_on < $1 AND e.escalation < 2 AND (e.due_on > $2 OR (e.due_on = $2 AND e.id > $3)) \
+         ORDER BY e.due_on, e.id LIMIT $4"
+    ))
+    .bind(today)
+    .bind(after.0)
+    .bind(after.1)
+    .bind(limit)
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(event).collect()
+}
+
 /// Open events per office of towns under `scope_path`: (office, open, overdue on `today`).
 pub async fn by_office(c: &mut AnyConnection, scope_path: &str, today: &str) -> Result<Vec<(String, i64, i64)>> {
     let rows = sqlx::query(
         "SELECT e.office, COUNT(*) AS open, \
          COALESCE(SUM(CASE WHEN e.due_on < $2 AND e.paused_on IS NULL THEN 1 ELSE 0 END), 0) AS overdue \
-         FROM event e JOIN division d ON d.code = e.town_code \
+         FROM event e JOIN division d ON d.code = e.division_code \
          WHERE d.path LIKE $1 AND e.state IN ('dispatched', 'in_progress') GROUP BY e.office ORDER BY e.office",
     )
     .bind(under(scope_path))
@@ -150,11 +172,13 @@ pub async fn recent(c: &mut AnyConnection, town: &str, category: Category, since
     rows.iter().map(event).collect()
 }
 
-/// Writes the changeable fields if the event is still in `expected` state.
-pub async fn update(c: &mut AnyConnection, e: &Event, expected: EventState) -> Result<bool> {
+/// Writes the changeable fields if the event is still as `before` was read: in the same
+/// state, with the same rating and escalation (so a rating or an escalation is made once).
+pub async fn update(c: &mut AnyConnection, e: &Event, before: &Event) -> Result<bool> {
     let r = sqlx::query(
         "UPDATE event SET state = $1, office = $2, dispatched_on = $3, due_on = $4, extra_days = $5, resolved_on = $6, \
-         closed_on = $7, merged_into = $8, satisfied = $9, paused_on = $10 WHERE id = $11 AND state = $12",
+         closed_on = $7, merged_into = $8, satisfied = $9, paused_on = $10, escalation = $11, escalated_on = $12 \
+         WHERE id = $13 AND state = $14 AND COALESCE(satisfied, -1) = $15 AND escalation = $16",
     )
     .bind(e.state.as_str())
     .bind(e.office.as_deref())
@@ -166,8 +190,12 @@ pub async fn update(c: &mut AnyConnection, e: &Event, expected: EventState) -> R
     .bind(e.merged_into.map(|m| m.0))
     .bind(e.satisfied.map(i64::from))
     .bind(e.paused_on.as_deref())
+    .bind(e.escalation)
+    .bind(e.escalated_on.as_deref())
     .bind(e.id.0)
-    .bind(expected.as_str())
+    .bind(before.state.as_str())
+    .bind(before.satisfied.map_or(-1, i64::from))
+    .bind(before.escalation)
     .execute(c)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -205,4 +233,54 @@ pub async fn timeline(c: &mut AnyConnection, id: EventId) -> Result<Vec<EventLog
             })
         })
         .collect()
+}
+
+fn attachment(r: &AnyRow) -> Result<Attachment> {
+    Ok(Attachment {
+        id: AttachmentId(r.try_get("id")?),
+        event_id: EventId(r.try_get("event_id")?),
+        file_name: r.try_get("file_name")?,
+        media_type: r.try_get("media_type")?,
+        size: r.try_get("size")?,
+        sha256: r.try_get("sha256")?,
+        added_by: r.try_get("added_by")?,
+        added_at: r.try_get("added_at")?,
+    })
+}
+
+const ATTACHMENT_COLS: &str = "id, event_id, file_name, media_type, size, sha256, added_by, added_at";
+
+pub async fn add_attachment(c: &mut AnyConnection, e: &Event, a: &Attachment) -> Result<AttachmentId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO event_attachment (county_code, event_id, file_name, media_type, size, sha256, added_by, added_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&e.county_code)
+    .bind(e.id.0)
+    .bind(&a.file_name)
+    .bind(&a.media_type)
+    .bind(a.size)
+    .bind(&a.sha256)
+    .bind(&a.added_by)
+    .bind(&a.added_at)
+    .fetch_one(c)
+    .await?;
+    Ok(AttachmentId(id))
+}
+
+pub async fn attachments(c: &mut AnyConnection, event: EventId) -> Result<Vec<Attachment>> {
+    let rows = sqlx::query(sql!("SELECT {ATTACHMENT_COLS} FROM event_attachment WHERE event_id = $1 ORDER BY id"))
+        .bind(event.0)
+        .fetch_all(c)
+        .await?;
+    rows.iter().map(attachment).collect()
+}
+
+pub async fn attachment_of(c: &mut AnyConnection, event: EventId, id: AttachmentId) -> Result<Option<Attachment>> {
+    let row = sqlx::query(sql!("SELECT {ATTACHMENT_COLS} FROM event_attachment WHERE event_id = $1 AND id = $2"))
+        .bind(event.0)
+        .bind(id.0)
+        .fetch_optional(c)
+        .await?;
+    row.as_ref().map(attachment).transpose()
 }

@@ -8,7 +8,7 @@ use crate::core::{Arg, page, under};
 use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "c.id, c.county_code, c.division_code, c.document_number, c.procedure, c.stage, c.party_name, \
-    c.party_is_organisation, c.act_date, c.matter_code, c.legal_basis, c.facts, c.filed_on, c.notified_on, \
+    c.party_is_organisation, c.act_date, c.discovered_on, c.caused_harm, c.matter_code, c.legal_basis, c.facts, c.filed_on, c.notified_on, \
     c.hearing_requested_on, c.hearing_on, c.decided_on, c.penalty, c.fine_fen, c.served_on, c.reminded_on, \
     c.executed_on, c.closed_on, c.suspended_days, c.extension_days, c.satisfaction, c.created_by, c.created_at";
 
@@ -26,6 +26,8 @@ fn case(r: &AnyRow) -> Result<Case> {
         party_name: r.try_get("party_name")?,
         party_is_organisation: r.try_get::<i64, _>("party_is_organisation")? != 0,
         act_date: r.try_get("act_date")?,
+        discovered_on: r.try_get("discovered_on")?,
+        caused_harm: r.try_get::<i64, _>("caused_harm")? != 0,
         matter_code: r.try_get("matter_code")?,
         legal_basis: r.try_get("legal_basis")?,
         facts: r.try_get("facts")?,
@@ -88,6 +90,8 @@ pub struct NewCase<'a> {
     pub party_name: &'a str,
     pub party_is_organisation: bool,
     pub act_date: &'a str,
+    pub discovered_on: &'a str,
+    pub caused_harm: bool,
     pub matter: Option<(i64, &'a str)>,
     pub legal_basis: &'a str,
     pub facts: &'a str,
@@ -100,8 +104,9 @@ pub async fn insert(c: &mut AnyConnection, n: &NewCase<'_>) -> Result<CaseId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO enforcement_case (county_code, division_code, year, number, document_number, procedure, stage, \
          party_name, party_is_organisation, act_date, matter_id, matter_code, legal_basis, facts, filed_on, \
-         suspended_days, extension_days, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'filed', $7, $8, $9, $10, $11, $12, $13, $14, 0, 0, $15, $16) RETURNING id",
+         suspended_days, extension_days, created_by, created_at, discovered_on, caused_harm) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'filed', $7, $8, $9, $10, $11, $12, $13, $14, 0, 0, $15, $16, $17, $18) \
+         RETURNING id",
     )
     .bind(n.division.get(..6).unwrap_or(n.division))
     .bind(n.division)
@@ -119,6 +124,8 @@ pub async fn insert(c: &mut AnyConnection, n: &NewCase<'_>) -> Result<CaseId> {
     .bind(n.filed_on)
     .bind(n.by)
     .bind(n.now)
+    .bind(n.discovered_on)
+    .bind(i64::from(n.caused_harm))
     .fetch_one(c)
     .await
     .map_err(StoreError::on_duplicate("case number"))?;

@@ -74,6 +74,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_command.sql"),
         include_str!("../migrations/postgres/0007_command.sql"),
     ),
+    (
+        8,
+        "escalation_attachments",
+        include_str!("../migrations/sqlite/0008_escalation_attachments.sql"),
+        include_str!("../migrations/postgres/0008_escalation_attachments.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {

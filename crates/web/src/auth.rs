@@ -144,7 +144,7 @@ impl FromRequestParts<WebState> for PageSession {
 
 impl PageSession {
     /// A form's CSRF field against the session's token: the 403 page when they differ.
-    fn form_token_rejection(&self, sent: &str) -> Option<Response> {
+    pub(crate) fn form_token_rejection(&self, sent: &str) -> Option<Response> {
         if same_secret(sent, &self.csrf_token) {
             return None;
         }

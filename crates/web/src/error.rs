@@ -49,7 +49,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::AccountLocked(_) => StatusCode::LOCKED,
         AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Store(_) | AppError::Files(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -62,6 +62,10 @@ impl From<AppError> for ApiError {
             AppError::Store(inner) => {
                 tracing::error!(error = %inner, "storage error");
                 "internal error".to_owned()
+            }
+            AppError::Files(inner) => {
+                tracing::error!(error = %inner, "file storage error");
+                "internal error: a stored file could not be written or read intact".to_owned()
             }
             other => other.to_string(),
         };

@@ -296,9 +296,9 @@ pub fn field_error(lang: Lang, e: &grassroots_domain::FieldError) -> String {
         "not_held" => "该镇当日未持有此项权力",
         "no_power_list" => "该镇尚无权力清单",
         "before_latest" => "早于现行清单的生效日期",
-        "out_of_order" => "案件不能跳过或倒退环节",
+        "out_of_order" => "不能跳过或倒退环节",
         "before_previous_stage" => "日期早于上一环节",
-        "after_filing" => "违法行为日期不能晚于立案日期",
+        "dates_out_of_order" => "违法行为、发现、立案的日期须依次先后",
         "time_barred" => "违法行为已超过追责期限，不再给予行政处罚（行政处罚法第三十六条）",
         "power_not_held" => "违法行为发生之日本镇未获赋予该项权力，不能据此立案",
         "hearing_request_late" => "听证申请超过告知后五个工作日",
@@ -316,6 +316,13 @@ pub fn field_error(lang: Lang, e: &grassroots_domain::FieldError) -> String {
         "unknown_item" => "本次检查没有这一事项",
         "nothing_to_recheck" => "没有待复查的整改",
         "other_target" => "一次检查只针对一个检查对象",
+        "already_rechecked" => "该项整改已复查，结果不再更改",
+        "forbidden_type" => "只接受 JPEG、PNG、WebP 照片或 PDF 文件",
+        "file_too_large" => "文件超过 10 MiB",
+        "empty_file" => "文件是空的",
+        "invalid_file_name" => "文件名须为 1–200 个字符，不含 / 或 \\",
+        "too_many_files" => "每个事件最多 20 个附件",
+        "merged" => "该事件已合并，请在合并后的事件上操作",
         _ => "",
     };
     match lang {
@@ -366,6 +373,10 @@ fn field_label(location: &str) -> String {
         "department" => "部门",
         "power_type" => "权力类型",
         "risk" => "风险等级",
+        "file" => "文件",
+        "file_name" => "文件名",
+        "office" => "承办单位",
+        "discovered_on" => "发现日期",
         other => other,
     }
     .to_owned()

@@ -3,12 +3,13 @@
 //! category's deadline in working days, extensions, progress to closing and reopening,
 //! the reporter's rating, and the dispatcher's board.
 
+mod attachments;
 pub(crate) mod demo;
 
 use grassroots_domain::ValidationError;
 use grassroots_domain::command::{
-    Category, Event, EventId, EventLogLine, EventState, Source, check_phone, check_point, deadline, distance_m,
-    mask_phone,
+    Attachment, Category, Event, EventId, EventLogLine, EventState, Source, check_phone, check_point, deadline,
+    distance_m, escalation_label, mask_phone,
 };
 use grassroots_domain::core::division::Level;
 use grassroots_domain::core::role::Permission;
@@ -117,6 +118,10 @@ pub struct EventView {
     pub overdue: bool,
     pub timeline: Vec<EventLogLine>,
     pub possible_duplicates: Vec<EventId>,
+    pub attachments: Vec<Attachment>,
+    /// Where a dispatcher may send it: the town's bodies and the offices of its
+    /// restructuring plan in force (empty for those who do not dispatch).
+    pub dispatch_targets: Vec<String>,
 }
 
 /// What the reporter sees by tracking number and phone.
@@ -164,7 +169,7 @@ impl App {
         let d = divisions::get(&mut c, &code).await?.ok_or(AppError::NotFound)?;
         drop(c);
         actor.may_act_on(&d.path, Permission::ReportEvents)?;
-        self.record_report(actor, req, d.division.level, false).await
+        self.record_report(actor, req, d, false).await
     }
 
     /// A report from the public, without login: its phone number is required, and the
@@ -177,12 +182,18 @@ impl App {
         })?;
         drop(c);
         let req = ReportRequest { source: Source::Public, ..req };
-        let view = self.record_report(&Actor::system("public"), req, d.division.level, true).await?;
+        let view = self.record_report(&Actor::system("public"), req, d, true).await?;
         Ok(view.event.tracking_number)
     }
 
-    async fn record_report(&self, actor: &Actor, req: ReportRequest, level: Level, public: bool) -> Result<EventView> {
-        if !matches!(level, Level::Town | Level::Village) {
+    async fn record_report(
+        &self,
+        actor: &Actor,
+        req: ReportRequest,
+        d: divisions::StoredDivision,
+        public: bool,
+    ) -> Result<EventView> {
+        if !matches!(d.division.level, Level::Town | Level::Village) {
             return Err(ValidationError::new("division", "not_a_town", "events happen in a town or village").into());
         }
         let mut e = ValidationError::default();
@@ -208,13 +219,16 @@ impl App {
             _ => e.push("point", "invalid_point", "give both longitude and latitude, or neither"),
         }
         e.into_result()?;
-        let division = req.division.trim().to_owned();
+        let town_code = match (d.division.level, &d.division.parent_code) {
+            (Level::Village, Some(town)) => town.as_str().to_owned(),
+            _ => d.division.code.as_str().to_owned(),
+        };
         let stamp = now();
         let mut event = Event {
             id: EventId(0),
-            county_code: division[..6].to_owned(),
-            town_code: division[..9].to_owned(),
-            division_code: division,
+            county_code: d.division.code.county_code().as_str().to_owned(),
+            town_code,
+            division_code: d.division.code.as_str().to_owned(),
             tracking_number: tracking_number(),
             source: req.source,
             category: req.category,
@@ -235,6 +249,8 @@ impl App {
             closed_on: None,
             merged_into: None,
             satisfied: None,
+            escalation: 0,
+            escalated_on: None,
             created_by: actor.label(),
             created_at: stamp.clone(),
         };
@@ -283,12 +299,74 @@ impl App {
             })
             .map(|o| o.id)
             .collect();
-        if actor.user_id.is_some() && !actor.role.may(Permission::DispatchEvents) {
+        let attachments = store::attachments(&mut c, id).await?;
+        drop(c);
+        let dispatches = actor.user_id.is_none() || actor.role.may(Permission::DispatchEvents);
+        if !dispatches {
             // With the number and a masked phone one could guess the rest; neither is shown.
             event.reporter_phone = mask_phone(&event.reporter_phone);
             event.tracking_number = mask_phone(&event.tracking_number);
         }
-        Ok(EventView { overdue: event.overdue(&today().to_string()), timeline, possible_duplicates, event })
+        let dispatch_targets = if dispatches && event.state.check_move(EventState::Dispatched).is_ok() {
+            self.dispatch_targets(&event.town_code).await?
+        } else {
+            Vec::new()
+        };
+        Ok(EventView {
+            overdue: event.overdue(&today().to_string()),
+            timeline,
+            possible_duplicates,
+            attachments,
+            dispatch_targets,
+            event,
+        })
+    }
+
+    /// The bodies of a town and its villages (its government aside), and the offices of
+    /// the town's restructuring plan in force today.
+    pub async fn dispatch_targets(&self, town: &str) -> Result<Vec<String>> {
+        let mut c = self.store.conn().await?;
+        let code = grassroots_domain::core::division::DivisionCode::parse(town)?;
+        let d = divisions::get(&mut c, &code).await?.ok_or(AppError::NotFound)?;
+        let filter = grassroots_store::core::bodies::BodyFilter::default();
+        let (bodies, _) = grassroots_store::core::bodies::list(&mut c, &d.path, &filter, 500, 0).await?;
+        let mut targets: Vec<String> = bodies
+            .into_iter()
+            .filter(|b| b.kind != grassroots_domain::core::body::BodyKind::Government)
+            .map(|b| b.name)
+            .collect();
+        let day = today().to_string();
+        let plans = grassroots_store::restructuring::approved(&mut c, town).await?;
+        let in_force = plans.iter().rfind(|(p, _)| p.effective_from.as_deref().is_some_and(|f| *f <= *day));
+        if let Some((_, doc)) = in_force {
+            let doc: grassroots_domain::restructuring::PlanDocument =
+                serde_json::from_str(doc).map_err(|e| AppError::Conflict(format!("stored plan unreadable: {e}")))?;
+            targets.extend(doc.offices.into_iter().map(|o| o.name));
+        }
+        targets.sort();
+        targets.dedup();
+        Ok(targets)
+    }
+
+    /// Staff who handle events work those dispatched to their own body; the command center
+    /// works them all.
+    async fn may_work(&self, actor: &Actor, event: &Event) -> Result<()> {
+        if actor.user_id.is_none() || actor.role.may(Permission::DispatchEvents) {
+            return Ok(());
+        }
+        actor.require(Permission::HandleEvents)?;
+        let mut c = self.store.conn().await?;
+        let body = match actor.body_id {
+            Some(id) => grassroots_store::core::bodies::get(&mut c, id).await?.map(|(b, _)| b.name),
+            None => None,
+        };
+        match (&body, &event.office) {
+            (Some(b), Some(o)) if b == o => Ok(()),
+            _ => Err(AppError::NotYours(format!(
+                "the event is dispatched to {}; only that body or the command center works it",
+                event.office.as_deref().unwrap_or("no one yet")
+            ))),
+        }
     }
 
     pub async fn get_event(&self, actor: &Actor, id: EventId) -> Result<EventView> {
@@ -341,9 +419,20 @@ impl App {
         let mut e = ValidationError::default();
         required(&req.office, "office", 200, &mut e);
         e.into_result()?;
+        let targets = self.dispatch_targets(&before.town_code).await?;
+        if !targets.iter().any(|t| t == req.office.trim()) {
+            return Err(ValidationError::new(
+                "office",
+                "unknown_office",
+                format!("“{}” is not a body or office of the town", req.office.trim()),
+            )
+            .into());
+        }
         let day = today();
         let mut next = before.clone();
         next.state = EventState::Dispatched;
+        next.escalation = 0;
+        next.escalated_on = None;
         next.office = Some(req.office.trim().to_owned());
         next.dispatched_on = Some(day.to_string());
         let extra = u32::try_from(before.extra_days).unwrap_or(0);
@@ -357,8 +446,15 @@ impl App {
         let closing = req.to == EventState::Closed;
         let reopening =
             matches!(before.state, EventState::Resolved | EventState::Closed) && req.to == EventState::InProgress;
-        actor.require(if closing || reopening { Permission::DispatchEvents } else { Permission::HandleEvents })?;
+        if !actor.role.may(Permission::HandleEvents) {
+            actor.require(Permission::DispatchEvents)?;
+        }
         before.state.check_move(req.to)?;
+        if closing || reopening {
+            actor.require(Permission::DispatchEvents)?;
+        } else {
+            self.may_work(actor, &before).await?;
+        }
         if req.to == EventState::Merged || req.to == EventState::Dispatched {
             return Err(ValidationError::new("to", "out_of_order", "dispatch and merge have their own actions").into());
         }
@@ -473,8 +569,15 @@ impl App {
         action: &str,
         note: &str,
     ) -> Result<EventView> {
+        self.write_event(actor, before, next, action, note).await?;
+        self.event_view(actor, before.id).await
+    }
+
+    /// Writes a change of an event read as `before`, its timeline line and its audit record
+    /// in one transaction; a conflict when someone changed the event meanwhile.
+    async fn write_event(&self, actor: &Actor, before: &Event, next: &Event, action: &str, note: &str) -> Result<()> {
         let mut tx = self.store.begin().await?;
-        if !store::update(&mut tx, next, before.state).await? {
+        if !store::update(&mut tx, next, before).await? {
             return Err(AppError::Conflict("the event was changed by someone else first; reload it".into()));
         }
         let line =
@@ -490,7 +593,40 @@ impl App {
             after: audit::json(&masked(next)),
         };
         audit::commit(tx, actor, change).await?;
-        self.event_view(actor, before.id).await
+        Ok(())
+    }
+
+    /// Raises every overdue event to where it should have gone today (the town's leadership,
+    /// then the county), each rise on its timeline. Run by the server every few minutes and
+    /// by `grassroots events escalate`; returns how many events rose.
+    pub async fn escalate_overdue(&self) -> Result<usize> {
+        let cal = self.calendar();
+        let day = today();
+        let stamp = day.to_string();
+        let actor = Actor::system("escalation");
+        let mut after = (String::new(), 0);
+        let mut raised = 0;
+        loop {
+            let mut c = self.store.conn().await?;
+            let batch = store::to_escalate(&mut c, &stamp, (&after.0, after.1), 500).await?;
+            drop(c);
+            let Some(last) = batch.last() else { break };
+            after = (last.due_on.clone().unwrap_or_default(), last.id.0);
+            for before in batch {
+                let level = before.escalation_due(&cal, day);
+                if level <= before.escalation {
+                    continue;
+                }
+                let next = Event { escalation: level, escalated_on: Some(stamp.clone()), ..before.clone() };
+                match self.write_event(&actor, &before, &next, "escalated", escalation_label(level, true)).await {
+                    Ok(()) => raised += 1,
+                    // Changed meanwhile: the next run sees it as it is now.
+                    Err(AppError::Conflict(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(raised)
     }
 
     /// The reporter's view: found only with the tracking number and the phone given. Wrong

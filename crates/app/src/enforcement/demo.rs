@@ -76,6 +76,7 @@ pub(crate) async fn seed(app: &App) -> Result<usize> {
             matter_code: Some(matter.clone()),
             legal_basis: "依据本镇赋权事项目录所列法律法规".into(),
             facts: "执法队员巡查发现，经现场检查、询问，当事人对违法事实无异议。".into(),
+            discovered_on: None,
             caused_harm: false,
         };
         let case = app.file_case(&inspector, req).await?.case;

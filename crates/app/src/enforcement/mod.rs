@@ -34,6 +34,10 @@ pub struct FileRequest {
     /// The day of filing (立案), YYYY-MM-DD; today when absent.
     #[serde(default)]
     pub filed_on: Option<String>,
+    /// The day the act was discovered, YYYY-MM-DD; the day of filing when absent. The
+    /// limitation runs from the act to its discovery (第三十六条).
+    #[serde(default)]
+    pub discovered_on: Option<String>,
     /// The devolved power the case rests on. Absent when the case is a statutory duty of
     /// the town itself, which `legal_basis` must then name.
     #[serde(default)]
@@ -157,11 +161,20 @@ impl App {
             None => today(),
         };
         not_after_today(filed, "filed_on")?;
-        if act > filed {
-            return Err(ValidationError::new("act_date", "after_filing", "the act cannot come after the filing").into());
+        let discovered = match req.discovered_on.as_deref().filter(|d| !d.trim().is_empty()) {
+            Some(d) => parse_day(d, "discovered_on")?,
+            None => filed,
+        };
+        if act > discovered || discovered > filed {
+            return Err(ValidationError::new(
+                "discovered_on",
+                "dates_out_of_order",
+                "the act, its discovery and the filing come in that order",
+            )
+            .into());
         }
         let years = if req.caused_harm { LIMITATION_YEARS_HARM } else { LIMITATION_YEARS };
-        if act < years_back(filed, years) {
+        if act < years_back(discovered, years) {
             return Err(ValidationError::new(
                 "act_date",
                 "time_barred",
@@ -209,6 +222,8 @@ impl App {
             party_name: req.party_name.trim(),
             party_is_organisation: req.party_is_organisation,
             act_date: &act.to_string(),
+            discovered_on: &discovered.to_string(),
+            caused_harm: req.caused_harm,
             matter: matter.as_ref().map(|(id, c)| (*id, c.as_str())),
             legal_basis: req.legal_basis.trim(),
             facts: req.facts.trim(),

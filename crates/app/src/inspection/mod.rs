@@ -362,6 +362,10 @@ impl App {
                 e.push(&at, "unknown_item", "this visit has no such item");
                 continue;
             };
+            if current.rechecked_on.is_some() {
+                e.push(&at, "already_rechecked", "its rectification was rechecked; the result stands");
+                continue;
+            }
             let mut next = current.clone();
             next.outcome = Some(entry.outcome);
             next.note = entry.note.trim().to_owned();
@@ -389,6 +393,10 @@ impl App {
         let mut tx = self.store.begin().await?;
         // Two saves of one visit at once queue here, so the last sees every result.
         store::lock_visit(&mut tx, id).await?;
+        let rechecked = store::results(&mut tx, id).await?.into_iter().filter(|r| r.rechecked_on.is_some());
+        if let Some(r) = rechecked.into_iter().find(|r| changed.iter().any(|c| c.item_code == r.item_code)) {
+            return Err(AppError::Conflict(format!("{} was rechecked meanwhile; its result stands", r.item_code)));
+        }
         for r in &changed {
             store::set_result(&mut tx, id, r).await?;
         }

@@ -15,6 +15,7 @@ pub fn run(db: &str, args: &[&str]) -> Output {
         .arg("--database-url")
         .arg(db)
         .env_remove("GRASSROOTS_CONFIG")
+        .env("GRASSROOTS_FILES_DIR", files_dir())
         .output()
         .expect("run grassroots")
 }
@@ -42,6 +43,7 @@ impl Server {
         let port = free_port();
         let child = Command::new(BIN)
             .args([command, "--database-url", db, "--listen", &format!("127.0.0.1:{port}")])
+            .env("GRASSROOTS_FILES_DIR", files_dir())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

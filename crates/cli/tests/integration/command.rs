@@ -45,6 +45,7 @@ both_backends!(events_are_dispatched_followed_and_closed, |db: TestDb| async mov
     let village = actor(&app, "linhuan.village").await;
     let dispatcher = actor(&app, "linhuan.dispatcher").await;
     let officer = actor(&app, "linhuan.officer").await;
+    let inspector = actor(&app, "linhuan.inspector").await;
 
     let first = app
         .report_event(&village, report("340621104200", Category::CityAppearance, Some((116.5851, 33.6189))))
@@ -83,6 +84,14 @@ both_backends!(events_are_dispatched_followed_and_closed, |db: TestDb| async mov
     );
     let office = DispatchRequest { office: "临涣镇综合行政执法队".into(), note: String::new() };
     assert!(matches!(app.dispatch_event(&officer, first.event.id, office.clone()).await, Err(AppError::Forbidden)));
+    let elsewhere = DispatchRequest { office: "双堆集镇综合行政执法队".into(), note: String::new() };
+    assert_eq!(
+        code_of(app.dispatch_event(&dispatcher, first.event.id, elsewhere).await.unwrap_err()),
+        "unknown_office",
+        "only a body or office of the event's town"
+    );
+    let targets = app.get_event(&dispatcher, first.event.id).await.unwrap().dispatch_targets;
+    assert!(targets.contains(&"临涣村村民委员会".to_owned()) && !targets.contains(&"临涣镇人民政府".to_owned()));
     let v = app.dispatch_event(&dispatcher, first.event.id, office).await.unwrap();
     let due = v.event.due_on.clone().unwrap();
     let cal = app.calendar();
@@ -117,11 +126,16 @@ both_backends!(events_are_dispatched_followed_and_closed, |db: TestDb| async mov
     assert!(matches!(app.pause_event(&dispatcher, first.event.id, pause("pause")).await, Err(AppError::Conflict(_))));
     app.pause_event(&dispatcher, first.event.id, pause("resume")).await.unwrap();
 
-    // Worked, resolved, closed — and reopened by the command center.
-    app.progress_event(&officer, first.event.id, step(EventState::InProgress)).await.unwrap();
-    app.progress_event(&officer, first.event.id, step(EventState::Resolved)).await.unwrap();
+    // Worked by the team it went to (not by another office), resolved, closed — and
+    // reopened by the command center.
     assert!(matches!(
-        app.progress_event(&officer, first.event.id, step(EventState::Closed)).await,
+        app.progress_event(&officer, first.event.id, step(EventState::InProgress)).await,
+        Err(AppError::NotYours(_))
+    ));
+    app.progress_event(&inspector, first.event.id, step(EventState::InProgress)).await.unwrap();
+    app.progress_event(&inspector, first.event.id, step(EventState::Resolved)).await.unwrap();
+    assert!(matches!(
+        app.progress_event(&inspector, first.event.id, step(EventState::Closed)).await,
         Err(AppError::Forbidden)
     ));
     app.progress_event(&dispatcher, first.event.id, step(EventState::Closed)).await.unwrap();
@@ -160,14 +174,23 @@ both_backends!(the_public_reports_follows_and_rates, |db: TestDb| async move {
 
     let rating = PublicRatingRequest { tracking_number: number.clone(), phone: "13805611234".into(), satisfied: true };
     assert_eq!(code_of(app.rate_event(rating.clone(), "10.0.0.1").await.unwrap_err()), "not_resolved");
-    app.dispatch_event(&dispatcher, event.id, DispatchRequest { office: "村镇建设办公室".into(), note: String::new() })
-        .await
-        .unwrap();
+    app.dispatch_event(
+        &dispatcher,
+        event.id,
+        DispatchRequest { office: "临涣镇综合行政执法队".into(), note: String::new() },
+    )
+    .await
+    .unwrap();
     for to in [EventState::InProgress, EventState::Resolved] {
         app.progress_event(&dispatcher, event.id, ProgressRequest { to, note: String::new() }).await.unwrap();
     }
-    assert_eq!(app.rate_event(rating.clone(), "10.0.0.1").await.unwrap().satisfied, Some(true));
+    // Two ratings sent at once: one is taken, the other told it is rated already.
+    let unhappy = PublicRatingRequest { satisfied: false, ..rating.clone() };
+    let (a, b) = tokio::join!(app.rate_event(rating.clone(), "10.0.0.1"), app.rate_event(unhappy, "10.0.0.1"));
+    assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1, "{a:?} {b:?}");
     assert!(matches!(app.rate_event(rating, "10.0.0.1").await, Err(AppError::Conflict(_))));
+    let rated = app.get_event(&dispatcher, event.id).await.unwrap();
+    assert_eq!(rated.timeline.iter().filter(|l| l.action == "rated").count(), 1);
     // Guessing phones for a number soon has to wait, even with the right one.
     for _ in 0..5 {
         assert!(matches!(app.track_event(&track("13900000000"), "10.0.0.2").await, Err(AppError::NotFound)));
@@ -232,4 +255,138 @@ async fn the_public_pages_and_api_work_without_login() {
     let c = Client::login(&app, "linhuan.dispatcher").await;
     let board = c.get("/command").await;
     assert!(board.text().contains("河道漂浮垃圾"), "{}", board.text());
+}
+
+/// A day `n` working days before today.
+fn working_days_ago(app: &App, n: u32) -> time::Date {
+    let (cal, today) = (app.calendar(), grassroots_app::core::today());
+    let mut d = today;
+    while cal.working_days_between(d, today) < n {
+        d -= time::Duration::DAY;
+    }
+    d
+}
+
+async fn set_due(app: &App, id: grassroots_domain::command::EventId, due: time::Date) {
+    let mut c = app.store.conn().await.unwrap();
+    sqlx::query("UPDATE event SET due_on = $1 WHERE id = $2")
+        .bind(due.to_string())
+        .bind(id.0)
+        .execute(&mut *c)
+        .await
+        .unwrap();
+}
+
+both_backends!(overdue_events_rise_to_the_town_then_the_county, |db: TestDb| async move {
+    let app = demo(&db).await;
+    let dispatcher = actor(&app, "linhuan.dispatcher").await;
+    let event = app.report_event(&dispatcher, report("340621104", Category::Safety, None)).await.unwrap().event;
+    let office = DispatchRequest { office: "临涣镇综合行政执法队".into(), note: String::new() };
+    app.dispatch_event(&dispatcher, event.id, office.clone()).await.unwrap();
+    assert_eq!(app.escalate_overdue().await.unwrap(), 0, "on time: nothing rises");
+
+    set_due(&app, event.id, working_days_ago(&app, 1)).await;
+    assert_eq!(app.escalate_overdue().await.unwrap(), 1);
+    assert_eq!(app.get_event(&dispatcher, event.id).await.unwrap().event.escalation, 1, "the town's leadership");
+    assert_eq!(app.escalate_overdue().await.unwrap(), 0, "a rise is made once");
+
+    set_due(&app, event.id, working_days_ago(&app, 3)).await;
+    assert_eq!(app.escalate_overdue().await.unwrap(), 1);
+    let v = app.get_event(&dispatcher, event.id).await.unwrap();
+    assert_eq!(v.event.escalation, 2, "the county");
+    assert_eq!(v.timeline.iter().filter(|l| l.action == "escalated").count(), 2);
+    let leader = actor(&app, "suixi.leader").await;
+    let board = app.board(&leader).await.unwrap();
+    assert!(board.overdue.iter().any(|e| e.id == event.id && e.escalation == 2), "the county's board shows it");
+
+    // Dispatched again, with a new deadline, it starts from the bottom.
+    let again = app.dispatch_event(&dispatcher, event.id, office).await.unwrap();
+    assert_eq!((again.event.escalation, again.overdue), (0, false));
+});
+
+both_backends!(files_are_attached_checked_and_kept_intact, |db: TestDb| async move {
+    let app = demo(&db).await;
+    let village = actor(&app, "linhuan.village").await;
+    let dispatcher = actor(&app, "linhuan.dispatcher").await;
+    let leader = actor(&app, "suixi.leader").await;
+    let event = app.report_event(&village, report("340621104200", Category::Environment, None)).await.unwrap().event;
+    // Content of this test only: files are shared by digest, and this one is damaged below.
+    let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], db.url.as_bytes(), b"files_are_attached"].concat();
+    let a = app.attach_to_event(&village, event.id, "秸秆焚烧现场.jpg", photo.clone()).await.unwrap();
+    assert_eq!((a.media_type.as_str(), a.size), ("image/jpeg", photo.len() as i64));
+    let (_, back) = app.event_attachment(&dispatcher, event.id, a.id).await.unwrap();
+    assert_eq!(back, photo);
+    let v = app.get_event(&dispatcher, event.id).await.unwrap();
+    assert_eq!(v.attachments.len(), 1);
+    assert_eq!(v.timeline.last().unwrap().action, "attached");
+
+    let refused = |r: Result<_, AppError>| code_of(r.unwrap_err());
+    let exe = b"MZ\x90\x00\x03 a program".to_vec();
+    assert_eq!(refused(app.attach_to_event(&village, event.id, "photo.jpg", exe).await), "forbidden_type");
+    let big = [b"%PDF-".as_slice(), &vec![b' '; 10 * 1024 * 1024]].concat();
+    assert_eq!(refused(app.attach_to_event(&village, event.id, "big.pdf", big).await), "file_too_large");
+    assert!(matches!(
+        app.attach_to_event(&leader, event.id, "x.pdf", b"%PDF-1.7".to_vec()).await,
+        Err(AppError::Forbidden)
+    ));
+    assert_eq!(app.get_event(&dispatcher, event.id).await.unwrap().attachments.len(), 1, "nothing half-written");
+
+    // A file changed on disk is never served.
+    let path = files_dir().join(&a.sha256[..2]).join(&a.sha256);
+    std::fs::write(&path, b"\xFF\xD8\xFF tampered").unwrap();
+    assert!(matches!(app.event_attachment(&dispatcher, event.id, a.id).await, Err(AppError::Files(_))));
+    std::fs::remove_file(&path).unwrap();
+    assert!(matches!(app.event_attachment(&dispatcher, event.id, a.id).await, Err(AppError::Files(_))));
+});
+
+#[tokio::test]
+async fn files_go_up_over_the_api_and_the_event_page() {
+    let db = TestDb::sqlite();
+    let app = demo(&db).await;
+    let village = Client::login(&app, "linhuan.village").await;
+    let r = village
+        .json(
+            "POST",
+            "/api/v1/events",
+            &json!({ "division": "340621104200", "source": "patrol", "category": "safety", "title": "塌陷区裂缝" }),
+        )
+        .await;
+    let id = r.json()["event"]["id"].as_i64().unwrap();
+    let photo = [&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..], b"files_go_up"].concat();
+    let url = format!("/api/v1/events/{id}/attachments?name=%E8%A3%82%E7%BC%9D.png");
+    let r = village.send("POST", &url, Some("image/png"), photo.clone()).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let file = r.json()["id"].as_i64().unwrap();
+    let r = village.get(&format!("/api/v1/events/{id}/attachments/{file}")).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers["content-type"], "image/png");
+    assert!(r.headers["content-disposition"].to_str().unwrap().contains("%E8%A3%82%E7%BC%9D.png"));
+    assert_eq!(r.body, photo);
+
+    let big = [b"%PDF-".as_slice(), &vec![b' '; 10 * 1024 * 1024 + 10]].concat();
+    let r = village.send("POST", &url, Some("application/pdf"), big).await;
+    assert_eq!((r.status.as_u16(), r.json()["code"].as_str()), (413, Some("file_too_large")));
+    let r = village.send("POST", &url, Some("text/html"), b"<script>alert(1)</script>".to_vec()).await;
+    assert_eq!((r.status.as_u16(), r.json()["errors"][0]["code"].as_str()), (422, Some("forbidden_type")));
+
+    // The event page: a multipart form with the CSRF field.
+    let upload = |csrf: &str| {
+        let b = "XBOUNDARY";
+        let mut body = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(b"%PDF-1.7 files_go_up");
+        body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+        body
+    };
+    let form = "multipart/form-data; boundary=XBOUNDARY";
+    let page = format!("/events/{id}/attachments");
+    let r = village.without_csrf().send("POST", &page, Some(form), upload("wrong")).await;
+    assert_eq!(r.status, 403, "a stale form is refused");
+    let csrf = village.csrf.clone().unwrap();
+    let r = village.without_csrf().send("POST", &page, Some(form), upload(&csrf)).await;
+    assert_eq!((r.status.as_u16(), r.location()), (303, format!("/events/{id}")), "{}", r.text());
+    let shown = village.get(&format!("/events/{id}")).await.text();
+    assert!(shown.contains("scan.pdf") && shown.contains("裂缝.png"), "{shown}");
 }

@@ -31,6 +31,7 @@ fn filing(matter: Option<&str>, act: &str, filed: &str, procedure: Procedure) ->
         matter_code: matter.map(str::to_owned),
         legal_basis: "《中华人民共和国大气污染防治法》第一百一十八条".into(),
         facts: "露天烧烤，油烟直排。".into(),
+        discovered_on: None,
         caused_harm: false,
     }
 }
@@ -88,9 +89,18 @@ both_backends!(a_case_follows_the_law, |db: TestDb| async move {
     assert_eq!(code_of(app.file_case(&inspector, barred).await.unwrap_err()), "time_barred");
     let mut harmful = filing(Some(&matter), "2021-07-02", "2023-07-03", Procedure::General);
     harmful.caused_harm = true;
-    assert!(app.file_case(&inspector, harmful).await.is_ok(), "five years when harm was done");
+    let harmful = app.file_case(&inspector, harmful).await.expect("five years when harm was done");
+    assert!(harmful.case.caused_harm, "and the case says why");
+    // The period runs from the act to its discovery, not to the filing.
+    let mut found_in_time = filing(Some(&matter), "2021-07-02", "2023-07-03", Procedure::General);
+    found_in_time.discovered_on = Some("2023-06-30".into());
+    let found = app.file_case(&inspector, found_in_time).await.expect("discovered within two years");
+    assert_eq!(found.case.discovered_on.as_deref(), Some("2023-06-30"));
     let later = filing(Some(&matter), "2022-01-02", "2022-01-01", Procedure::General);
-    assert_eq!(code_of(app.file_case(&inspector, later).await.unwrap_err()), "after_filing");
+    assert_eq!(code_of(app.file_case(&inspector, later).await.unwrap_err()), "dates_out_of_order");
+    let mut after_filing = filing(Some(&matter), "2021-07-02", "2021-07-05", Procedure::General);
+    after_filing.discovered_on = Some("2021-07-06".into());
+    assert_eq!(code_of(app.file_case(&inspector, after_filing).await.unwrap_err()), "dates_out_of_order");
     let mut duty = filing(None, "2021-03-01", "2021-03-02", Procedure::General);
     duty.legal_basis = "《村庄和集镇规划建设管理条例》第三十七条（乡级人民政府）".into();
     assert!(app.file_case(&inspector, duty).await.is_ok(), "a statutory duty of the town needs no devolved power");
@@ -151,7 +161,9 @@ both_backends!(a_case_follows_the_law, |db: TestDb| async move {
     // Unpaid past its due day, the case is on the overdue list with the payment clock.
     let late = app.overdue_cases(&inspector).await.unwrap();
     let (_, clocks) = late.iter().find(|(c, _)| c.id == id).unwrap();
-    assert_eq!(clocks.iter().map(|k| k.name).collect::<Vec<_>>(), ["payment"]);
+    // Years later, the three months to ask a court to enforce (after the six to sue) are
+    // over too: the town has lost that chance, and the list says so.
+    assert_eq!(clocks.iter().map(|k| k.name).collect::<Vec<_>>(), ["payment", "court_deadline"]);
 
     // Summary procedure: at most 200 yuan for a person, on the spot.
     let mut person = filing(Some(&matter), "2022-03-01", "2022-03-01", Procedure::Summary);
@@ -212,7 +224,7 @@ async fn the_case_pages_show_clocks_and_take_the_next_stage() {
         .form(&format!("/cases/{id}/advance"), &[("csrf", &csrf), ("to", "closed"), ("on", "2022-05-10")])
         .await;
     assert_eq!(r.status, 200);
-    assert!(r.text().contains("案件不能跳过或倒退环节"), "the out-of-order move is refused on the page: {}", r.text());
+    assert!(r.text().contains("不能跳过或倒退环节"), "the out-of-order move is refused on the page: {}", r.text());
     assert!(r.text().contains("调查取证"), "the timeline reads in Chinese");
     let list = c.get("/cases?stage=investigating").await;
     assert!(list.text().contains(&format!("/cases/{id}")));

@@ -127,8 +127,14 @@ macro_rules! both_backends {
     };
 }
 
+/// Where the tests keep attached files: files are stored under their digest, so tests
+/// may share the folder.
+pub fn files_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("grassroots-test-files")
+}
+
 pub async fn open(db: &TestDb) -> App {
-    App::open(&db.url, Settings::default()).await.expect("open app")
+    App::open(&db.url, Settings { files_dir: files_dir(), ..Settings::default() }).await.expect("open app")
 }
 
 /// An app with the demo counties, bodies and users (no flow data).

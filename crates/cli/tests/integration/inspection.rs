@@ -127,6 +127,9 @@ both_backends!(plans_become_one_visit_and_the_figures_follow, |db: TestDb| async
     let after = app.recheck(&inspector, v.inspection.id, recheck.clone()).await.unwrap();
     assert_eq!(after.results.iter().find(|r| r.item_code == "SC-01").unwrap().action, Some(FindingAction::Case));
     assert_eq!(code_of(app.recheck(&inspector, v.inspection.id, recheck).await.unwrap_err()), "nothing_to_recheck");
+    let rewrite = vec![entry("SC-01", Outcome::Pass, None, None)];
+    let e = app.record_results(&inspector, v.inspection.id, rewrite).await;
+    assert_eq!(code_of(e.unwrap_err()), "already_rechecked", "a rechecked finding is not rewritten");
 
     // The town's figures for 2026 count it; another town sees none of it.
     let y = app.inspection_indicators(&leader, "340621104", "2026-01-01", "2026-12-31").await.unwrap();
@@ -144,7 +147,16 @@ async fn results_are_entered_on_the_page() {
     let list = c.get("/inspections").await;
     assert!(list.text().contains("临涣老街某棒棒茶馆"), "{}", list.text());
     let inspector = actor(&app, "linhuan.inspector").await;
-    let id = app.list_inspections(&inspector, Default::default()).await.unwrap().items[0].id;
+    // A visit whose findings were not rechecked yet: those results stand.
+    let mut id = None;
+    for v in app.list_inspections(&inspector, Default::default()).await.unwrap().items {
+        let results = app.get_inspection(&inspector, v.id).await.unwrap().results;
+        if results.iter().any(|r| r.item_code == "SC-01") && results.iter().all(|r| r.rechecked_on.is_none()) {
+            id = Some(v.id);
+            break;
+        }
+    }
+    let id = id.expect("a visit without rechecks");
     let page = c.get(&format!("/inspections/{id}")).await;
     assert!(page.text().contains("outcome:SC-01"), "{}", page.text());
     let csrf = c.csrf.clone().unwrap();

@@ -22,12 +22,12 @@ pub fn from_stored(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s, &Rfc3339).ok()
 }
 
-/// How people read an instant: `2026-11-26 16:30` in Shanghai time.
 /// A day written YYYY-MM-DD, as dates are stored.
 pub fn parse_date(s: &str) -> Option<time::Date> {
     time::Date::parse(s, &time::format_description::well_known::Iso8601::DATE).ok()
 }
 
+/// How people read an instant: `2026-11-26 16:30` in Shanghai time.
 pub fn display_local(s: &str) -> String {
     const SHOWN: &[time::format_description::BorrowedFormatItem<'static>] =
         time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");

@@ -175,7 +175,38 @@ pub fn clocks(cal: &WorkingCalendar, d: &CaseDates, stage: Stage, today: Date) -
         c.overdue = false;
         out.push(c);
     }
+    if let (Some(served), Some(_)) = (d.served, d.fine_fen) {
+        // The party may sue within six months of service (行政诉讼法 第四十六条), the longest
+        // of its remedies; once that has run, a town without power of its own to enforce
+        // has three months to apply to the court (行政强制法 第五十三条), or loses the chance.
+        let from = add_months(served, REMEDY_MONTHS);
+        let days = u32::try_from((add_months(from, COURT_APPLICATION_MONTHS) - from).whole_days()).unwrap_or(0);
+        out.push(clock(
+            cal,
+            today,
+            "court_deadline",
+            "申请法院强制执行期限",
+            "行政强制法 第五十三条",
+            from,
+            days,
+            CalendarDays,
+            d.executed,
+        ));
+    }
     out
+}
+
+/// Months the party has to sue after service; the court application window opens after.
+pub const REMEDY_MONTHS: u32 = 6;
+pub const COURT_APPLICATION_MONTHS: u32 = 3;
+
+/// The same day `months` later, or the month's last day when it has no such day.
+pub fn add_months(d: Date, months: u32) -> Date {
+    let total = d.year() * 12 + i32::from(u8::from(d.month())) - 1 + i32::try_from(months).unwrap_or(0);
+    let (year, month) = (total.div_euclid(12), u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1));
+    let month = time::Month::try_from(month).unwrap_or(time::Month::January);
+    let day = d.day().min(time::util::days_in_month(month, year));
+    Date::from_calendar_date(year, month, day).unwrap_or(d)
 }
 
 /// The earliest day a hearing may be held when the party is notified on `notice`: at least
@@ -233,6 +264,21 @@ mod tests {
         assert_eq!(due("service"), "2021-10-15");
         assert!(!c.iter().find(|c| c.name == "service").unwrap().overdue);
         assert_eq!(due("payment"), "2021-10-27");
+        // Unpaid: six months to sue run to 12 April 2022, then three months to apply to court.
+        let court = c.iter().find(|c| c.name == "court_deadline").unwrap();
+        assert_eq!((court.from.as_str(), court.due.as_str()), ("2022-04-12", "2022-07-12"));
+        assert!(
+            clocks(&cal, &d, Stage::Served, date!(2022 - 07 - 13))
+                .iter()
+                .any(|c| c.name == "court_deadline" && c.overdue)
+        );
+    }
+
+    #[test]
+    fn months_end_on_the_same_day_or_the_last_of_the_month() {
+        assert_eq!(add_months(date!(2021 - 08 - 31), 6), date!(2022 - 02 - 28));
+        assert_eq!(add_months(date!(2021 - 10 - 12), 3), date!(2022 - 01 - 12));
+        assert_eq!(add_months(date!(2024 - 02 - 29), 12), date!(2025 - 02 - 28));
     }
 
     #[test]

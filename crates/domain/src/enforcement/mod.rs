@@ -106,6 +106,10 @@ pub struct Case {
     pub party_is_organisation: bool,
     /// The day of the act being punished.
     pub act_date: String,
+    /// The day the act was discovered: the limitation runs from the act to this day.
+    pub discovered_on: Option<String>,
+    /// The act endangered life, health or financial safety and caused harm (five years).
+    pub caused_harm: bool,
     /// The devolved power it rests on; none when it is a statutory duty of the town.
     pub matter_code: Option<String>,
     pub legal_basis: String,

@@ -3,13 +3,15 @@
 //! no login but the tracking number and the phone number given.
 
 use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use grassroots_app::command::{
     Board, DispatchRequest, EventView, ExtendRequest, MergeEventRequest, PauseEventRequest, ProgressRequest,
     PublicRatingRequest, ReportRequest, TrackRequest, Tracking,
 };
-use grassroots_domain::command::{Event, EventId, EventState};
+use grassroots_domain::command::{Attachment, AttachmentId, Event, EventId, EventState, MAX_ATTACHMENT_BYTES};
 use grassroots_domain::page::{Page, PageRequest};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -29,6 +31,8 @@ pub fn routes(r: OpenApiRouter<WebState>) -> OpenApiRouter<WebState> {
         .routes(routes!(extend_event))
         .routes(routes!(merge_event))
         .routes(routes!(pause_event))
+        .routes(uploads(routes!(attach_to_event)))
+        .routes(routes!(event_attachment))
         .routes(routes!(public_report))
         .routes(routes!(public_track))
         .routes(routes!(public_rate))
@@ -184,4 +188,85 @@ async fn public_rate(
     ApiJson(req): ApiJson<PublicRatingRequest>,
 ) -> Result<Json<Tracking>, ApiError> {
     Ok(Json(s.app.rate_event(req, &address).await?))
+}
+
+/// A route that takes a file: the JSON limit does not apply, the handler reads up to its own.
+fn uploads(r: utoipa_axum::router::UtoipaMethodRouter<WebState>) -> utoipa_axum::router::UtoipaMethodRouter<WebState> {
+    let (schemas, paths, method) = r;
+    (schemas, paths, method.layer(DefaultBodyLimit::disable()))
+}
+
+/// The body of an upload, refused with a clear problem once it passes the largest file taken.
+pub(crate) async fn read_upload(body: Body) -> Result<Vec<u8>, ApiError> {
+    axum::body::to_bytes(body, MAX_ATTACHMENT_BYTES + 1).await.map(|b| b.to_vec()).map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            "the file is larger than 10 MiB, the most an event takes",
+        )
+    })
+}
+
+/// A stored file as a download; photos shown in place, documents saved.
+pub(crate) fn file_response(a: &Attachment, bytes: Vec<u8>) -> Response {
+    let disposition = if a.media_type.starts_with("image/") { "inline" } else { "attachment" };
+    // RFC 5987: the name's UTF-8 bytes, those outside attr-char percent-encoded.
+    let name: String = a
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let mut res = Body::from(bytes).into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&a.media_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!("{disposition}; filename*=UTF-8''{name}")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600"));
+    res
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AttachQuery {
+    /// The file's name, as it is shown.
+    pub name: String,
+}
+
+/// Attach a file to an event: the body is the file (JPEG, PNG, WebP or PDF, judged by its
+/// content; at most 10 MiB).
+#[utoipa::path(post, path = "/api/v1/events/{id}/attachments", tag = "command", params(("id" = i64, Path), AttachQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = Attachment), (status = 403, body = Problem), (status = 413, body = Problem),
+        (status = 422, body = Problem)))]
+async fn attach_to_event(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<AttachQuery>,
+    body: Body,
+) -> Result<(StatusCode, Json<Attachment>), ApiError> {
+    let bytes = read_upload(body).await?;
+    Ok((StatusCode::CREATED, Json(s.app.attach_to_event(&a, EventId(id), &q.name, bytes).await?)))
+}
+
+/// A file attached to an event, checked against its SHA-256 before it is sent.
+#[utoipa::path(get, path = "/api/v1/events/{id}/attachments/{file}", tag = "command",
+    params(("id" = i64, Path), ("file" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+async fn event_attachment(
+    State(s): State<WebState>,
+    ApiActor(a): ApiActor,
+    ApiPath((id, file)): ApiPath<(i64, i64)>,
+) -> Result<Response, ApiError> {
+    let (att, bytes) = s.app.event_attachment(&a, EventId(id), AttachmentId(file)).await?;
+    Ok(file_response(&att, bytes))
 }

@@ -12,7 +12,7 @@ use grassroots_app::command::{
     PublicRatingRequest, ReportRequest, TrackRequest, Tracking,
 };
 use grassroots_domain::ValidationError;
-use grassroots_domain::command::{Category, EventId, EventState, Source};
+use grassroots_domain::command::{Category, EventId, EventState, MAX_ATTACHMENT_BYTES, Source};
 use grassroots_domain::core::role::Permission;
 use serde::Deserialize;
 
@@ -31,6 +31,8 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
         .route(Method::POST, "/events/{id}/extend", extend)
         .route(Method::POST, "/events/{id}/merge", merge)
         .route(Method::POST, "/events/{id}/pause", pause)
+        .upload("/events/{id}/attachments", upload)
+        .route(Method::GET, "/events/{id}/attachments/{file}", attachment)
         .public(Method::GET, "/report", public_form)
         .public(Method::POST, "/report", public_report)
         .public(Method::GET, "/track", track_form)
@@ -204,6 +206,8 @@ fn action_label(lang: Lang, action: &str) -> &'static str {
         "merged" => lang.pick("合并", "merged"),
         "reopened" => lang.pick("重新办理", "reopened"),
         "rated" => lang.pick("评价", "rated"),
+        "attached" => lang.pick("上传附件", "file attached"),
+        "escalated" => lang.pick("超期升级", "escalated"),
         other => other.parse::<EventState>().map_or(lang.pick("其他", "other"), |s| s.label(lang.zh())),
     }
 }
@@ -273,6 +277,61 @@ async fn pause(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<Pause
     let req = PauseEventRequest { action: f.form.action.clone(), reason: f.form.reason.clone() };
     let result = s.app.pause_event(&f.session.actor, EventId(id), req).await.map(|_| ());
     back_to_event(&s, &f.session, id, result).await
+}
+
+/// A file from the event page: the form's CSRF field, then the file, read up to the limit.
+async fn upload(
+    State(s): State<WebState>,
+    session: PageSession,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let mut sent = String::new();
+    let mut file = None;
+    let mut failed = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("csrf") => sent = field.text().await.unwrap_or_default(),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or("").to_owned();
+                    let mut field = field;
+                    let mut bytes = Vec::new();
+                    while let Ok(Some(chunk)) = field.chunk().await {
+                        bytes.extend_from_slice(&chunk);
+                        if bytes.len() > MAX_ATTACHMENT_BYTES {
+                            break;
+                        }
+                    }
+                    file = Some((name, bytes));
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => {
+                failed = Some(ApiError::new(StatusCode::BAD_REQUEST, "bad_form", "the upload was cut short"));
+                break;
+            }
+        }
+    }
+    if let Some(rejection) = session.form_token_rejection(&sent) {
+        return rejection;
+    }
+    let result = match (failed, file) {
+        (Some(e), _) => return error_page(session.lang, e),
+        (None, None) => Err(ValidationError::new("file", "required", "choose a file").into()),
+        (None, Some((name, bytes))) => {
+            s.app.attach_to_event(&session.actor, EventId(id), &name, bytes).await.map(|_| ())
+        }
+    };
+    back_to_event(&s, &session, id, result).await
+}
+
+async fn attachment(State(s): State<WebState>, session: PageSession, Path((id, file)): Path<(i64, i64)>) -> Response {
+    match s.app.event_attachment(&session.actor, EventId(id), grassroots_domain::command::AttachmentId(file)).await {
+        Ok((a, bytes)) => crate::api::command::file_response(&a, bytes),
+        Err(e) => error_page(session.lang, e.into()),
+    }
 }
 
 // ---- the public: no login; forms carry a token matched against a cookie ----

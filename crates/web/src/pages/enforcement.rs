@@ -153,6 +153,8 @@ struct FileForm {
     #[serde(default)]
     party_is_organisation: Option<String>,
     act_date: String,
+    #[serde(default)]
+    discovered_on: String,
     filed_on: String,
     #[serde(default)]
     matter_code: String,
@@ -174,6 +176,7 @@ async fn file(State(s): State<WebState>, f: CsrfForm<FileForm>) -> Response {
                 party_is_organisation: form.party_is_organisation.is_some(),
                 act_date: form.act_date.clone(),
                 filed_on: Some(form.filed_on.clone()),
+                discovered_on: Some(form.discovered_on.clone()),
                 matter_code: Some(form.matter_code.clone()),
                 legal_basis: form.legal_basis.clone(),
                 facts: form.facts.clone(),

@@ -176,6 +176,15 @@ impl PageRoutes {
         self.add(method, path, handler, Surface::Page)
     }
 
+    /// A page form that carries a file: the JSON limit does not apply; the handler reads
+    /// the file up to the largest it takes.
+    pub fn upload<H: Handler<T, WebState>, T: 'static>(mut self, path: &'static str, handler: H) -> Self {
+        let mr: MethodRouter<WebState> = axum::routing::post(handler).layer(axum::extract::DefaultBodyLimit::disable());
+        self.router = self.router.route(path, mr);
+        self.table.push((Method::POST, path, Surface::Page));
+        self
+    }
+
     /// A route anyone may use: login, health, metrics.
     pub fn public<H: Handler<T, WebState>, T: 'static>(self, method: Method, path: &'static str, handler: H) -> Self {
         self.add(method, path, handler, Surface::Public)

@@ -22,6 +22,7 @@ pub(super) fn query_for(path: &str) -> &'static str {
         "/api/v1/towns/{code}/case-indicators" | "/api/v1/towns/{code}/inspection-indicators" => {
             "?from=2024-01-01&to=2025-12-31"
         }
+        "/api/v1/events/{id}/attachments" => "?name=photo.jpg",
         _ => "",
     }
 }
@@ -175,7 +176,9 @@ pub(super) fn form_fields(v: &Value) -> Vec<(String, String)> {
 pub(super) async fn call(c: &Client, surface: Surface, method: &Method, path: &str, body_json: &Value) -> Reply {
     let body = body_json;
     match (surface, method.as_str()) {
-        (Surface::Page, "POST") if ["/lists/import", "/catalog/import", "/plans"].contains(&path) => {
+        (Surface::Page, "POST")
+            if ["/lists/import", "/catalog/import", "/plans"].contains(&path) || path.ends_with("/attachments") =>
+        {
             let b = "XBOUNDARY";
             let mut body = String::new();
             let mut fields = form_fields(body_json);

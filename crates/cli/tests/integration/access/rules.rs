@@ -29,7 +29,7 @@ pub(super) enum Rule {
     Reporter,
     /// The town's command center.
     Dispatcher,
-    /// Offices that work dispatched events.
+    /// Offices that work dispatched events (each only those sent to it: command.rs).
     Handler,
 }
 
@@ -115,6 +115,8 @@ pub(super) fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("GET", "/api/v1/events") | ("GET", "/api/v1/events/{id}") | ("GET", "/api/v1/board") => Anyone,
         ("GET", "/command") | ("GET", "/events/{id}") => Anyone,
         ("POST", "/api/v1/events") | ("POST", "/events") => Reporter,
+        ("POST", "/api/v1/events/{id}/attachments") | ("POST", "/events/{id}/attachments") => Reporter,
+        ("GET", "/api/v1/events/{id}/attachments/{file}") | ("GET", "/events/{id}/attachments/{file}") => Anyone,
         ("POST", "/api/v1/events/{id}/dispatch") | ("POST", "/events/{id}/dispatch") => Dispatcher,
         ("POST", "/api/v1/events/{id}/extend") | ("POST", "/events/{id}/extend") => Dispatcher,
         ("POST", "/api/v1/events/{id}/merge") | ("POST", "/events/{id}/merge") => Dispatcher,

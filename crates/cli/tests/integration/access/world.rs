@@ -54,6 +54,8 @@ pub(super) struct Objects {
     pub(super) visit: Option<i64>,
     pub(super) open_plan: Option<i64>,
     pub(super) event: Option<i64>,
+    /// A photo attached to that event.
+    pub(super) attachment: Option<i64>,
 }
 
 pub(super) struct World {
@@ -149,6 +151,7 @@ impl World {
                     visit: None,
                     open_plan: None,
                     event: None,
+                    attachment: None,
                 },
             );
         }
@@ -242,6 +245,8 @@ impl World {
             let case = app.file_case(&sys, case_filing(&town)).await.unwrap().case.id;
             let (target, visit, open_plan) = inspection_fixture(&app, &town, &departments).await;
             let event = app.report_event(&sys, event_report(&town)).await.unwrap().event.id;
+            let photo = [0xFF, 0xD8, 0xFF, 0xE0, b'J', b'F', b'I', b'F'].to_vec();
+            let attachment = app.attach_to_event(&sys, event, "现场.jpg", photo).await.unwrap().id;
             for d in [town.as_str(), &town[..6]] {
                 if let Some(o) = at.get_mut(d).filter(|o| o.plan.is_none()) {
                     o.plan = Some(plan.0);
@@ -251,6 +256,7 @@ impl World {
                     o.visit = Some(visit);
                     o.open_plan = Some(open_plan);
                     o.event = Some(event.0);
+                    o.attachment = Some(attachment.0);
                 }
             }
         }
@@ -303,6 +309,7 @@ pub(super) fn case_filing(town: &str) -> FileRequest {
         matter_code: None,
         legal_basis: "《村庄和集镇规划建设管理条例》第三十七条".into(),
         facts: "测试".into(),
+        discovered_on: None,
         caused_harm: false,
     }
 }
@@ -340,5 +347,6 @@ pub(super) fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
     path.replace("{code}", &o.division)
         .replace("{id}", &id.to_string())
         .replace("{function}", "F001")
+        .replace("{file}", &o.attachment.unwrap_or(0).to_string())
         .replace("{matter}", &format!("{}CF001", &o.division[..6]))
 }
