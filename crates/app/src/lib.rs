@@ -27,6 +27,8 @@ pub struct App {
     /// Swapped whole on reload; readers keep the snapshot they took.
     calendar: Arc<RwLock<Arc<WorkingCalendar>>>,
     screeners: Arc<admission::tasks::Screeners>,
+    /// Reports wait here for the writer that commits them in groups.
+    intake: command::intake::Intake,
     pub settings: Settings,
 }
 
@@ -60,7 +62,8 @@ impl App {
     /// the official calendar shipped in the binary when the database has none.
     pub async fn open(database_url: &str, settings: Settings) -> Result<Self> {
         let store = Store::open(database_url).await?;
-        let app = Self { store, calendar: Arc::default(), screeners: Arc::default(), settings };
+        let intake = command::intake::start(store.clone());
+        let app = Self { store, calendar: Arc::default(), screeners: Arc::default(), intake, settings };
         app.seed_calendar_if_empty().await?;
         app.reload_calendar().await?;
         Ok(app)

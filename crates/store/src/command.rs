@@ -6,7 +6,7 @@ use grassroots_domain::command::{
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::core::{Arg, page, under};
+use crate::core::{Arg, page, placeholders, under};
 use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "e.id, e.county_code, e.town_code, e.division_code, e.tracking_number, e.source, e.category, \
@@ -50,33 +50,43 @@ fn event(r: &AnyRow) -> Result<Event> {
     })
 }
 
-/// Inserts an event as given (its id is ignored) and returns the new id.
-pub async fn insert(c: &mut AnyConnection, e: &Event) -> Result<EventId> {
-    let id: i64 = sqlx::query_scalar(
+/// Inserts events as given (their ids are ignored) with one statement, and returns the
+/// new ids in the same order.
+pub async fn insert_many(c: &mut AnyConnection, events: &[&Event]) -> Result<Vec<EventId>> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
         "INSERT INTO event (county_code, town_code, division_code, tracking_number, source, category, title, \
-         description, address, lon, lat, reporter_name, reporter_phone, state, extra_days, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $16) RETURNING id",
-    )
-    .bind(&e.county_code)
-    .bind(&e.town_code)
-    .bind(&e.division_code)
-    .bind(&e.tracking_number)
-    .bind(e.source.as_str())
-    .bind(e.category.as_str())
-    .bind(&e.title)
-    .bind(&e.description)
-    .bind(&e.address)
-    .bind(e.lon)
-    .bind(e.lat)
-    .bind(&e.reporter_name)
-    .bind(&e.reporter_phone)
-    .bind(e.state.as_str())
-    .bind(&e.created_by)
-    .bind(&e.created_at)
-    .fetch_one(c)
-    .await
-    .map_err(StoreError::on_duplicate("tracking number"))?;
-    Ok(EventId(id))
+         description, address, lon, lat, reporter_name, reporter_phone, state, office, dispatched_on, due_on, \
+         paused_on, extra_days, resolved_on, closed_on, merged_into, satisfied, escalation, escalated_on, \
+         created_by, created_at) VALUES {} RETURNING id, tracking_number",
+        placeholders(events.len(), 27)
+    );
+    let mut q = sqlx::query(sql!("{sql}"));
+    for e in events {
+        q = q.bind(&e.county_code).bind(&e.town_code).bind(&e.division_code).bind(&e.tracking_number);
+        q = q.bind(e.source.as_str()).bind(e.category.as_str()).bind(&e.title).bind(&e.description);
+        q = q.bind(&e.address).bind(e.lon).bind(e.lat).bind(&e.reporter_name).bind(&e.reporter_phone);
+        q = q.bind(e.state.as_str()).bind(&e.office).bind(&e.dispatched_on).bind(&e.due_on).bind(&e.paused_on);
+        q = q.bind(e.extra_days).bind(&e.resolved_on).bind(&e.closed_on).bind(e.merged_into.map(|m| m.0));
+        q = q.bind(e.satisfied.map(i64::from)).bind(e.escalation).bind(&e.escalated_on).bind(&e.created_by);
+        q = q.bind(&e.created_at);
+    }
+    let rows = q.fetch_all(c).await.map_err(StoreError::on_duplicate("tracking number"))?;
+    // The order rows come back in is not promised: match them by tracking number.
+    let mut ids = std::collections::HashMap::with_capacity(rows.len());
+    for r in &rows {
+        ids.insert(r.try_get::<String, _>("tracking_number")?, r.try_get::<i64, _>("id")?);
+    }
+    events
+        .iter()
+        .map(|e| {
+            ids.get(&e.tracking_number)
+                .map(|id| EventId(*id))
+                .ok_or_else(|| StoreError::Corrupt(format!("no id came back for {}", e.tracking_number)))
+        })
+        .collect()
 }
 
 /// An event and the path of the division where it happened.
@@ -98,7 +108,22 @@ pub async fn by_tracking_number(c: &mut AnyConnection, number: &str) -> Result<O
     row.as_ref().map(event).transpose()
 }
 
-/// Events of towns under `scope_path`: in one state, or open past `overdue_before`.
+/// The condition keeping events to those under `scope_path` (its argument is `$1`), on
+/// the column the indexes lead with: the scope's county, town or village; above a
+/// county, the division tree.
+fn in_scope(scope_path: &str) -> (&'static str, String) {
+    let code = scope_path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    match code.len() {
+        12 => ("e.division_code = $1", code.to_owned()),
+        9 => ("e.town_code = $1", code.to_owned()),
+        6 if !code.ends_with("00") => ("e.county_code = $1", code.to_owned()),
+        _ => ("e.division_code IN (SELECT code FROM division WHERE path LIKE $1)", under(scope_path)),
+    }
+}
+
+const OPEN: &str = "e.state IN ('dispatched', 'in_progress')";
+
+/// Events under `scope_path`: in one state, or open past `overdue_before`.
 pub async fn list(
     c: &mut AnyConnection,
     scope_path: &str,
@@ -107,22 +132,28 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Event>, i64)> {
-    let from = "FROM event e JOIN division d ON d.code = e.division_code WHERE d.path LIKE $1 \
-                AND ($2 = '' OR e.state = $2) \
-                AND ($3 = '' OR (e.state IN ('dispatched', 'in_progress') AND e.paused_on IS NULL AND e.due_on < $3))";
-    let args = [
-        Arg::Text(under(scope_path)),
-        Arg::Text(state.map(|s| s.as_str().to_owned()).unwrap_or_default()),
-        Arg::Text(overdue_before.unwrap_or_default().to_owned()),
-    ];
-    page(c, COLS, from, "e.created_at DESC, e.id DESC", &args, limit, offset, event).await
+    let (scope, arg) = in_scope(scope_path);
+    let mut from = format!("FROM event e WHERE {scope}");
+    let mut args = vec![Arg::Text(arg)];
+    if let Some(s) = state {
+        args.push(Arg::Text(s.as_str().to_owned()));
+        from.push_str(&format!(" AND e.state = ${}", args.len()));
+    }
+    // The overdue come most overdue first; the others newest first.
+    let mut order = "e.created_at DESC, e.id DESC";
+    if let Some(day) = overdue_before {
+        args.push(Arg::Text(day.to_owned()));
+        from.push_str(&format!(" AND {OPEN} AND e.paused_on IS NULL AND e.due_on < ${}", args.len()));
+        order = "e.due_on, e.id";
+    }
+    page(c, COLS, &from, order, &args, limit, offset, event).await
 }
 
 /// Open, running events past their deadline (due before `today`) not yet escalated to
 /// the county, by deadline: the page after `after` (a deadline and an id).
 pub async fn to_escalate(c: &mut AnyConnection, today: &str, after: (&str, i64), limit: i64) -> Result<Vec<Event>> {
     let rows = sqlx::query(sql!(
-        "SELECT {COLS} FROM event e WHERE e.state IN ('dispatched', 'in_progress') AND e.paused_on IS NULL \
+        "SELECT {COLS} FROM event e WHERE {OPEN} AND e.paused_on IS NULL \
          AND e.due_on < $1 AND e.escalation < 2 AND (e.due_on > $2 OR (e.due_on = $2 AND e.id > $3)) \
          ORDER BY e.due_on, e.id LIMIT $4"
     ))
@@ -135,15 +166,15 @@ pub async fn to_escalate(c: &mut AnyConnection, today: &str, after: (&str, i64),
     rows.iter().map(event).collect()
 }
 
-/// Open events per office of towns under `scope_path`: (office, open, overdue on `today`).
+/// Open events per office under `scope_path`: (office, open, overdue on `today`).
 pub async fn by_office(c: &mut AnyConnection, scope_path: &str, today: &str) -> Result<Vec<(String, i64, i64)>> {
-    let rows = sqlx::query(
+    let (scope, arg) = in_scope(scope_path);
+    let rows = sqlx::query(sql!(
         "SELECT e.office, COUNT(*) AS open, \
          COALESCE(SUM(CASE WHEN e.due_on < $2 AND e.paused_on IS NULL THEN 1 ELSE 0 END), 0) AS overdue \
-         FROM event e JOIN division d ON d.code = e.division_code \
-         WHERE d.path LIKE $1 AND e.state IN ('dispatched', 'in_progress') GROUP BY e.office ORDER BY e.office",
-    )
-    .bind(under(scope_path))
+         FROM event e WHERE {scope} AND {OPEN} GROUP BY e.office ORDER BY e.office"
+    ))
+    .bind(arg)
     .bind(today)
     .fetch_all(c)
     .await?;
@@ -199,6 +230,24 @@ pub async fn update(c: &mut AnyConnection, e: &Event, before: &Event) -> Result<
     .execute(c)
     .await?;
     Ok(r.rows_affected() == 1)
+}
+
+/// Timeline lines of many events with one statement.
+pub async fn log_many(c: &mut AnyConnection, lines: &[(&Event, EventLogLine)]) -> Result<()> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO event_log (county_code, event_id, action, note, recorded_by, recorded_at) VALUES {}",
+        placeholders(lines.len(), 6)
+    );
+    let mut q = sqlx::query(sql!("{sql}"));
+    for (e, l) in lines {
+        q = q.bind(&e.county_code).bind(e.id.0).bind(&l.action).bind(&l.note).bind(&l.recorded_by);
+        q = q.bind(&l.recorded_at);
+    }
+    q.execute(c).await?;
+    Ok(())
 }
 
 pub async fn log(c: &mut AnyConnection, e: &Event, line: &EventLogLine) -> Result<()> {

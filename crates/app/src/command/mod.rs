@@ -5,13 +5,13 @@
 
 mod attachments;
 pub(crate) mod demo;
+pub mod intake;
 
 use grassroots_domain::ValidationError;
 use grassroots_domain::command::{
     Attachment, Category, Event, EventId, EventLogLine, EventState, Source, check_phone, check_point, deadline,
     distance_m, escalation_label, mask_phone,
 };
-use grassroots_domain::core::division::Level;
 use grassroots_domain::core::role::Permission;
 use grassroots_domain::page::{Page, PageRequest};
 use grassroots_store::command as store;
@@ -124,6 +124,13 @@ pub struct EventView {
     pub dispatch_targets: Vec<String>,
 }
 
+/// A report on disk: its id, and the number the reporter follows it by.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Reported {
+    pub id: EventId,
+    pub tracking_number: String,
+}
+
 /// What the reporter sees by tracking number and phone.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Tracking {
@@ -162,40 +169,29 @@ const TRACK_FAILURES_PER_ADDRESS: i64 = 20;
 const TRACK_WINDOW_MINUTES: i64 = 15;
 
 impl App {
-    /// Records a report. Staff report within their scope; `public_report` takes the public's.
+    /// Records a report and answers with the event's page data.
     pub async fn report_event(&self, actor: &Actor, req: ReportRequest) -> Result<EventView> {
-        let code = grassroots_domain::core::division::DivisionCode::parse(&req.division)?;
-        let mut c = self.store.conn().await?;
-        let d = divisions::get(&mut c, &code).await?.ok_or(AppError::NotFound)?;
-        drop(c);
-        actor.may_act_on(&d.path, Permission::ReportEvents)?;
-        self.record_report(actor, req, d, false).await
+        let reported = self.report(actor, req).await?;
+        self.event_view(actor, reported.id).await
+    }
+
+    /// Records a report, answering once it is on disk with its id and tracking number.
+    /// Staff report within their scope; `public_report` takes the public's.
+    pub async fn report(&self, actor: &Actor, req: ReportRequest) -> Result<Reported> {
+        actor.require(Permission::ReportEvents)?;
+        self.record_report(actor, req, false).await
     }
 
     /// A report from the public, without login: its phone number is required, and the
     /// answer is the tracking number.
     pub async fn public_report(&self, req: ReportRequest) -> Result<String> {
-        let code = grassroots_domain::core::division::DivisionCode::parse(&req.division)?;
-        let mut c = self.store.conn().await?;
-        let d = divisions::get(&mut c, &code).await?.ok_or_else(|| {
-            ValidationError::new("division", "unknown_division", "choose the town or village where it happened")
-        })?;
-        drop(c);
         let req = ReportRequest { source: Source::Public, ..req };
-        let view = self.record_report(&Actor::system("public"), req, d, true).await?;
-        Ok(view.event.tracking_number)
+        Ok(self.record_report(&Actor::system("public"), req, true).await?.tracking_number)
     }
 
-    async fn record_report(
-        &self,
-        actor: &Actor,
-        req: ReportRequest,
-        d: divisions::StoredDivision,
-        public: bool,
-    ) -> Result<EventView> {
-        if !matches!(d.division.level, Level::Town | Level::Village) {
-            return Err(ValidationError::new("division", "not_a_town", "events happen in a town or village").into());
-        }
+    /// Checks the report's fields; the writer places it in its town (see [`intake`]).
+    async fn record_report(&self, actor: &Actor, req: ReportRequest, public: bool) -> Result<Reported> {
+        let code = grassroots_domain::core::division::DivisionCode::parse(&req.division)?;
         let mut e = ValidationError::default();
         required(&req.title, "title", 200, &mut e);
         if req.description.chars().count() > 5000 || req.address.chars().count() > 500 {
@@ -219,16 +215,12 @@ impl App {
             _ => e.push("point", "invalid_point", "give both longitude and latitude, or neither"),
         }
         e.into_result()?;
-        let town_code = match (d.division.level, &d.division.parent_code) {
-            (Level::Village, Some(town)) => town.as_str().to_owned(),
-            _ => d.division.code.as_str().to_owned(),
-        };
         let stamp = now();
-        let mut event = Event {
+        let event = Event {
             id: EventId(0),
-            county_code: d.division.code.county_code().as_str().to_owned(),
-            town_code,
-            division_code: d.division.code.as_str().to_owned(),
+            county_code: String::new(),
+            town_code: String::new(),
+            division_code: code.as_str().to_owned(),
             tracking_number: tracking_number(),
             source: req.source,
             category: req.category,
@@ -254,25 +246,9 @@ impl App {
             created_by: actor.label(),
             created_at: stamp.clone(),
         };
-        let mut tx = self.store.begin().await?;
-        event.id = store::insert(&mut tx, &event).await?;
-        let line = EventLogLine {
-            action: "reported".into(),
-            note: format!("{} · {}", event.source.label_zh(), event.tracking_number),
-            recorded_by: actor.label(),
-            recorded_at: stamp,
-        };
-        store::log(&mut tx, &event, &line).await?;
-        let change = Change {
-            action: "event.report",
-            object_type: "event",
-            object_id: event.id.to_string(),
-            division_code: Some(event.division_code.clone()),
-            before: None,
-            after: audit::json(&Event { reporter_phone: mask_phone(&event.reporter_phone), ..event.clone() }),
-        };
-        audit::commit(tx, actor, change).await?;
-        self.event_view(actor, event.id).await
+        let tracking_number = event.tracking_number.clone();
+        let id = intake::submit(&self.intake, actor, event, public).await?;
+        Ok(Reported { id, tracking_number })
     }
 
     async fn event_in_scope(&self, actor: &Actor, id: EventId) -> Result<Event> {

@@ -36,20 +36,28 @@ pub async fn commit(mut tx: grassroots_store::Tx, actor: &Actor, ch: Change<'_>)
 
 /// Appends the record inside the caller's transaction.
 pub async fn record(c: &mut Conn, actor: &Actor, ch: Change<'_>) -> Result<()> {
-    store::append(
-        c,
-        store::NewEntry {
+    record_many(c, vec![(actor, ch)]).await
+}
+
+/// Appends records in order inside the caller's transaction, with one insert.
+pub async fn record_many(c: &mut Conn, changes: Vec<(&Actor, Change<'_>)>) -> Result<()> {
+    let at = now();
+    let labels: Vec<String> = changes.iter().map(|(a, _)| a.label()).collect();
+    let entries = changes
+        .iter()
+        .zip(&labels)
+        .map(|((_, ch), label)| store::NewEntry {
             division_code: ch.division_code.as_deref(),
-            at: &now(),
-            actor: &actor.label(),
+            at: &at,
+            actor: label,
             action: ch.action,
             object_type: ch.object_type,
             object_id: &ch.object_id,
-            before: ch.before,
-            after: ch.after,
-        },
-    )
-    .await?;
+            before: ch.before.clone(),
+            after: ch.after.clone(),
+        })
+        .collect();
+    store::append_many(c, entries).await?;
     Ok(())
 }
 

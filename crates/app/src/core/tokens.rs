@@ -88,20 +88,20 @@ impl App {
             return Ok(None);
         }
         let mut c = self.store.conn().await?;
-        let Some(token) = tokens::find_live(&mut c, &sha256_hex(secret), &now()).await? else { return Ok(None) };
-        let Some(user) = users::get(&mut c, token.user_id).await? else { return Ok(None) };
+        let found = users::by_live_token(&mut c, &sha256_hex(secret), &now()).await?;
+        let Some((user, token_id, last_used_at)) = found else { return Ok(None) };
         if user.user.disabled_at.is_some() {
             return Ok(None);
         }
         // Bookkeeping, not a decision: last use is kept on the token, not in the audit log,
         // written at most once a minute so that reads stay reads, and never fails a request.
         let stale = stored_in(-time::Duration::minutes(1));
-        if token.last_used_at.as_deref().is_none_or(|t| t < stale.as_str())
-            && let Err(e) = tokens::touch(&mut c, token.id, &now()).await
+        if last_used_at.as_deref().is_none_or(|t| t < stale.as_str())
+            && let Err(e) = tokens::touch(&mut c, token_id, &now()).await
         {
-            tracing::warn!(error = %e, token = %token.id, "cannot record token use");
+            tracing::warn!(error = %e, token = %token_id, "cannot record token use");
         }
-        Ok(Some(Actor::from_user(&user, Some(token.id))))
+        Ok(Some(Actor::from_user(&user, Some(token_id))))
     }
 
     pub async fn list_tokens(&self, actor: &Actor, page: PageRequest) -> Result<Page<ApiToken>> {

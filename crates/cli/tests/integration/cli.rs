@@ -263,6 +263,74 @@ async fn an_acknowledged_write_survives_a_killed_process_and_backup_works_while_
     assert!(stdout(&run(&copy, &["user", "list", "--q", "suixi.admin"])).contains("suixi.admin"));
 }
 
+#[tokio::test]
+async fn reports_acknowledged_under_load_survive_a_killed_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "intake.db");
+    assert!(run(&db, &["demo", "--no-serve"]).status.success());
+    let o = run(&db, &["token", "create", "linhuan.dispatcher", "--name", "load"]);
+    let token = stdout(&o).lines().last().unwrap().trim().to_owned();
+    let server = Server::start(&db, "serve");
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut senders = Vec::new();
+    for n in 0..16 {
+        let (url, token, acknowledged) =
+            (format!("{}/api/v1/events", server.base), token.clone(), acknowledged.clone());
+        senders.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            for i in 0.. {
+                let body = serde_json::json!({
+                    "division": "340621104200", "source": "patrol", "category": "other", "title": format!("负载 {n}-{i}")
+                });
+                let Ok(r) = http.post(&url).bearer_auth(&token).json(&body).send().await else { break };
+                if r.status() != 201 {
+                    break;
+                }
+                let Ok(v) = r.json::<serde_json::Value>().await else { break };
+                acknowledged.lock().unwrap().push(v["tracking_number"].as_str().unwrap().to_owned());
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.signal("-KILL");
+    for s in senders {
+        s.await.unwrap();
+    }
+    drop(server);
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() > 50, "only {} reports went through", acknowledged.len());
+    let store = grassroots_store::Store::connect(&db).await.unwrap();
+    let mut c = store.conn().await.unwrap();
+    let stored: Vec<String> = sqlx::query_scalar("SELECT tracking_number FROM event").fetch_all(&mut *c).await.unwrap();
+    let stored: std::collections::HashSet<String> = stored.into_iter().collect();
+    let lost: Vec<&String> = acknowledged.iter().filter(|t| !stored.contains(*t)).collect();
+    assert!(lost.is_empty(), "{} of {} acknowledged reports were lost", lost.len(), acknowledged.len());
+    drop(c);
+    store.close().await;
+    assert!(stdout(&run(&db, &["audit", "verify"])).starts_with("OK:"), "each report with its audit record");
+}
+
+#[tokio::test]
+async fn overdue_events_are_escalated_and_listed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "events.db");
+    assert!(run(&db, &["demo", "--no-serve"]).status.success());
+    let o = run(&db, &["events", "escalate"]);
+    assert_eq!(stdout(&o).trim(), "0 events escalated", "{}", stderr(&o));
+    let store = grassroots_store::Store::connect(&db).await.unwrap();
+    let mut c = store.conn().await.unwrap();
+    sqlx::query("UPDATE event SET due_on = '2020-01-02' WHERE title = '田间焚烧秸秆'").execute(&mut *c).await.unwrap();
+    drop(c);
+    store.close().await;
+    assert_eq!(stdout(&run(&db, &["events", "escalate"])).trim(), "1 events escalated");
+    let listed = stdout(&run(&db, &["events", "overdue"]));
+    assert!(
+        listed.starts_with("2020-01-02\t已升级至县指挥中心\t340621104\t生态环境保护办公室\t田间焚烧秸秆"),
+        "{listed}"
+    );
+    assert!(run(&db, &["cases", "overdue"]).status.success());
+}
+
 #[test]
 fn serve_shuts_down_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();

@@ -351,7 +351,7 @@ async fn files_go_up_over_the_api_and_the_event_page() {
             &json!({ "division": "340621104200", "source": "patrol", "category": "safety", "title": "塌陷区裂缝" }),
         )
         .await;
-    let id = r.json()["event"]["id"].as_i64().unwrap();
+    let id = r.json()["id"].as_i64().unwrap();
     let photo = [&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..], b"files_go_up"].concat();
     let url = format!("/api/v1/events/{id}/attachments?name=%E8%A3%82%E7%BC%9D.png");
     let r = village.send("POST", &url, Some("image/png"), photo.clone()).await;
@@ -390,3 +390,30 @@ async fn files_go_up_over_the_api_and_the_event_page() {
     let shown = village.get(&format!("/events/{id}")).await.text();
     assert!(shown.contains("scan.pdf") && shown.contains("裂缝.png"), "{shown}");
 }
+
+both_backends!(reports_arriving_together_are_written_together, |db: TestDb| async move {
+    let app = demo(&db).await;
+    let dispatcher = actor(&app, "linhuan.dispatcher").await;
+    let mut sent = Vec::new();
+    for i in 0..100 {
+        let (app, dispatcher) = (app.clone(), dispatcher.clone());
+        // Every tenth is in another town, out of the dispatcher's scope.
+        let place = if i % 10 == 0 { "340621105" } else { "340621104200" };
+        sent.push(tokio::spawn(async move { app.report(&dispatcher, report(place, Category::Other, None)).await }));
+    }
+    let mut ids = std::collections::HashSet::new();
+    let mut refused = 0;
+    for s in sent {
+        match s.await.unwrap() {
+            Ok(r) => assert!(ids.insert(r.id), "one id each"),
+            Err(AppError::NotFound) => refused += 1,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!((ids.len(), refused), (90, 10), "a refused report does not sink the others");
+    for id in ids.iter().take(5) {
+        let v = app.get_event(&dispatcher, *id).await.unwrap();
+        assert_eq!((v.event.town_code.as_str(), v.timeline[0].action.as_str()), ("340621104", "reported"));
+    }
+    assert!(matches!(app.verify_audit().await.unwrap(), grassroots_app::core::audit::Verification::Intact { .. }));
+});

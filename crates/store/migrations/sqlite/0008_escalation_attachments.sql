@@ -6,7 +6,13 @@
 
 ALTER TABLE event ADD COLUMN escalation INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE event ADD COLUMN escalated_on TEXT;
+-- The board of a county reads by county, state and deadline (that index alone answers
+-- its counts per office) or by report time; of a village, by village. Escalation scans
+-- open events by deadline.
 CREATE INDEX event_open_due_idx ON event (state, due_on);
+CREATE INDEX event_county_state_due_idx ON event (county_code, state, due_on, paused_on, office);
+CREATE INDEX event_county_state_created_idx ON event (county_code, state, created_at);
+CREATE INDEX event_division_state_idx ON event (division_code, state);
 
 CREATE TABLE event_attachment (
     id          INTEGER PRIMARY KEY,

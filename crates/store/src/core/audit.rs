@@ -22,43 +22,54 @@ pub struct NewEntry<'a> {
 }
 
 pub async fn append(c: &mut AnyConnection, n: NewEntry<'_>) -> Result<AuditRecord> {
-    let head =
-        sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *c).await?;
-    let seq: i64 = head.try_get("seq")?;
-    let prev_hash: String = head.try_get("hash")?;
-    let entry = AuditEntry {
-        seq,
-        county_code: n.division_code.and_then(|d| d.get(..6)).map(str::to_owned),
-        division_code: n.division_code.map(str::to_owned),
-        at: n.at.to_owned(),
-        actor: n.actor.to_owned(),
-        action: n.action.to_owned(),
-        object_type: n.object_type.to_owned(),
-        object_id: n.object_id.to_owned(),
-        before: n.before,
-        after: n.after,
-    };
-    let hash = chain_hash(&prev_hash, &entry);
-    sqlx::query(
+    let mut records = append_many(c, vec![n]).await?;
+    records.pop().ok_or_else(|| crate::StoreError::Corrupt("an append wrote no record".into()))
+}
+
+/// Appends records in order with three statements however many there are: the head is
+/// moved once, the chain is computed here, and the records go in with one insert.
+pub async fn append_many(c: &mut AnyConnection, entries: Vec<NewEntry<'_>>) -> Result<Vec<AuditRecord>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = i64::try_from(entries.len()).unwrap_or(i64::MAX);
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(n)
+        .fetch_one(&mut *c)
+        .await?;
+    let last: i64 = head.try_get("seq")?;
+    let mut prev_hash: String = head.try_get("hash")?;
+    let mut records = Vec::with_capacity(entries.len());
+    for (seq, e) in (last - n + 1..).zip(entries) {
+        let entry = AuditEntry {
+            seq,
+            county_code: e.division_code.and_then(|d| d.get(..6)).map(str::to_owned),
+            division_code: e.division_code.map(str::to_owned),
+            at: e.at.to_owned(),
+            actor: e.actor.to_owned(),
+            action: e.action.to_owned(),
+            object_type: e.object_type.to_owned(),
+            object_id: e.object_id.to_owned(),
+            before: e.before,
+            after: e.after,
+        };
+        let hash = chain_hash(&prev_hash, &entry);
+        records.push(AuditRecord { entry, prev_hash: std::mem::replace(&mut prev_hash, hash.clone()), hash });
+    }
+    let sql = format!(
         "INSERT INTO audit_log (seq, county_code, division_code, at, actor, action, object_type, object_id, \
-         before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(seq)
-    .bind(&entry.county_code)
-    .bind(&entry.division_code)
-    .bind(&entry.at)
-    .bind(&entry.actor)
-    .bind(&entry.action)
-    .bind(&entry.object_type)
-    .bind(&entry.object_id)
-    .bind(&entry.before)
-    .bind(&entry.after)
-    .bind(&prev_hash)
-    .bind(&hash)
-    .execute(&mut *c)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&hash).execute(c).await?;
-    Ok(AuditRecord { entry, prev_hash, hash })
+         before_json, after_json, prev_hash, hash) VALUES {}",
+        crate::core::placeholders(records.len(), 12)
+    );
+    let mut q = sqlx::query(sql!("{sql}"));
+    for r in &records {
+        let e = &r.entry;
+        q = q.bind(e.seq).bind(&e.county_code).bind(&e.division_code).bind(&e.at).bind(&e.actor).bind(&e.action);
+        q = q.bind(&e.object_type).bind(&e.object_id).bind(&e.before).bind(&e.after).bind(&r.prev_hash).bind(&r.hash);
+    }
+    q.execute(&mut *c).await?;
+    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev_hash).execute(c).await?;
+    Ok(records)
 }
 
 const COLS: &str = "seq, county_code, division_code, at, actor, action, object_type, object_id, before_json, after_json, prev_hash, hash";

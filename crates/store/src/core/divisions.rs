@@ -37,6 +37,24 @@ pub async fn get(c: &mut AnyConnection, code: &DivisionCode) -> Result<Option<St
     row.as_ref().map(from_row).transpose()
 }
 
+/// The divisions with these codes, by code; codes that are unknown are left out.
+pub async fn get_many(
+    c: &mut AnyConnection,
+    codes: &[&str],
+) -> Result<std::collections::HashMap<String, StoredDivision>> {
+    if codes.is_empty() {
+        return Ok(Default::default());
+    }
+    let list: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT {COLS} FROM division WHERE code IN ({})", list.join(", "));
+    let mut q = sqlx::query(sql!("{sql}"));
+    for code in codes {
+        q = q.bind(*code);
+    }
+    let rows = q.fetch_all(c).await?;
+    rows.iter().map(|r| from_row(r).map(|d| (d.division.code.as_str().to_owned(), d))).collect()
+}
+
 pub async fn insert(c: &mut AnyConnection, d: &Division, path: &str) -> Result<()> {
     sqlx::query(
         "INSERT INTO division (code, name, level, parent_code, county_code, path) VALUES ($1, $2, $3, $4, $5, $6)",

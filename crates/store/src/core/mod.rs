@@ -63,6 +63,15 @@ pub(crate) fn contains(s: Option<&String>) -> String {
 }
 
 /// `LIKE` pattern for a subtree: everything whose path starts with the scope's path.
+/// `($1, $2, …), (…)`: placeholders for `rows` rows of `width` values, for one insert of many.
+pub(crate) fn placeholders(rows: usize, width: usize) -> String {
+    let row = |r: usize| {
+        let cells: Vec<String> = (1..=width).map(|i| format!("${}", r * width + i)).collect();
+        format!("({})", cells.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
 pub(crate) fn under(scope_path: &str) -> String {
     format!("{scope_path}%")
 }

@@ -52,18 +52,6 @@ pub async fn get(c: &mut AnyConnection, id: TokenId) -> Result<Option<ApiToken>>
     row.as_ref().map(from_row).transpose()
 }
 
-/// The live token with this hash: not revoked, not expired at `now`.
-pub async fn find_live(c: &mut AnyConnection, token_hash: &str, now: &str) -> Result<Option<ApiToken>> {
-    let row = sqlx::query(sql!(
-        "SELECT {COLS} FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)"
-    ))
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(c)
-    .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
 pub async fn touch(c: &mut AnyConnection, id: TokenId, now: &str) -> Result<()> {
     sqlx::query("UPDATE api_token SET last_used_at = $1 WHERE id = $2").bind(now).bind(id.0).execute(c).await?;
     Ok(())

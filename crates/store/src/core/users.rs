@@ -79,6 +79,28 @@ pub async fn get(c: &mut AnyConnection, id: UserId) -> Result<Option<StoredUser>
     row.as_ref().map(from_row).transpose()
 }
 
+/// The user of the live token with this hash (not revoked, not expired at `now`), with
+/// the token's id and last use: one query for every API request that carries a token.
+pub async fn by_live_token(
+    c: &mut AnyConnection,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<(StoredUser, grassroots_domain::core::user::TokenId, Option<String>)>> {
+    let row = sqlx::query(sql!(
+        "SELECT {SELECT_COLS}, t.id AS token_id, t.last_used_at {JOINS} JOIN api_token t ON t.user_id = u.id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)"
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(c)
+    .await?;
+    row.map(|r| {
+        let id = grassroots_domain::core::user::TokenId(r.try_get("token_id")?);
+        Ok((from_row(&r)?, id, r.try_get("last_used_at")?))
+    })
+    .transpose()
+}
+
 pub async fn by_username(c: &mut AnyConnection, username: &str) -> Result<Option<StoredUser>> {
     let row = sqlx::query(sql!("SELECT {SELECT_COLS} {JOINS} WHERE u.username = $1"))
         .bind(username)

@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use grassroots_app::command::{
     Board, DispatchRequest, EventView, ExtendRequest, MergeEventRequest, PauseEventRequest, ProgressRequest,
-    PublicRatingRequest, ReportRequest, TrackRequest, Tracking,
+    PublicRatingRequest, ReportRequest, Reported, TrackRequest, Tracking,
 };
 use grassroots_domain::command::{Attachment, AttachmentId, Event, EventId, EventState, MAX_ATTACHMENT_BYTES};
 use grassroots_domain::page::{Page, PageRequest};
@@ -59,15 +59,17 @@ async fn list_events(
     Ok(Json(s.app.list_events(&a, q.state, q.overdue.unwrap_or(false), page).await?))
 }
 
-/// Report an event (staff: patrol, hotline, petition, inspection, warning).
+/// Report an event (staff: patrol, hotline, petition, inspection, warning). The answer
+/// comes once the event is on disk: its id and tracking number (the event itself is at
+/// `/api/v1/events/{id}`, with the reports that may be the same).
 #[utoipa::path(post, path = "/api/v1/events", tag = "command", request_body = ReportRequest,
-    responses((status = 201, body = EventView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = Reported), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn report_event(
     State(s): State<WebState>,
     ApiActor(a): ApiActor,
     ApiJson(req): ApiJson<ReportRequest>,
-) -> Result<(StatusCode, Json<EventView>), ApiError> {
-    Ok((StatusCode::CREATED, Json(s.app.report_event(&a, req).await?)))
+) -> Result<(StatusCode, Json<Reported>), ApiError> {
+    Ok((StatusCode::CREATED, Json(s.app.report(&a, req).await?)))
 }
 
 /// An event with its timeline and the reports that may be the same.
@@ -153,19 +155,19 @@ async fn pause_event(
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Reported {
+pub struct PublicReported {
     /// Keep it: with the phone number it shows how the report is handled.
     pub tracking_number: String,
 }
 
 /// Report an event without logging in (the public); the answer is the tracking number.
 #[utoipa::path(post, path = "/api/v1/public/events", tag = "command", request_body = ReportRequest, security(()),
-    responses((status = 201, body = Reported), (status = 422, body = Problem)))]
+    responses((status = 201, body = PublicReported), (status = 422, body = Problem)))]
 async fn public_report(
     State(s): State<WebState>,
     ApiJson(req): ApiJson<ReportRequest>,
-) -> Result<(StatusCode, Json<Reported>), ApiError> {
-    Ok((StatusCode::CREATED, Json(Reported { tracking_number: s.app.public_report(req).await? })))
+) -> Result<(StatusCode, Json<PublicReported>), ApiError> {
+    Ok((StatusCode::CREATED, Json(PublicReported { tracking_number: s.app.public_report(req).await? })))
 }
 
 /// Follow a report by its tracking number and the phone number given.
