@@ -8,6 +8,14 @@ use super::{DispatchRequest, ProgressRequest, PublicRatingRequest, ReportRequest
 use crate::demo::user;
 use crate::{App, Result};
 
+/// A photo of the scene: the smallest PNG there is (one pixel), a real file all the same.
+const SCENE_PHOTO: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
+    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
 /// Returns how many events were reported (none when the demo has events already).
 pub(crate) async fn seed(app: &App) -> Result<usize> {
     let dispatcher = user(app, "linhuan.dispatcher").await?;
@@ -75,6 +83,8 @@ pub(crate) async fn seed(app: &App) -> Result<usize> {
     public.reporter_name = "王先生".into();
     public.reporter_phone = "13805611234".into();
     let tracking = app.public_report(public).await?;
+
+    app.attach_to_event(&village, a.event.id, "老街占道现场.png", SCENE_PHOTO.to_vec()).await?;
 
     let dispatch = |office: &str| DispatchRequest { office: office.into(), note: String::new() };
     app.dispatch_event(&dispatcher, a.event.id, dispatch("临涣镇综合行政执法队")).await?;

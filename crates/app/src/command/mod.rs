@@ -1,7 +1,8 @@
 //! The command center: events reported by staff or by the public (with a tracking number
-//! the reporter follows by phone), possible duplicates found and merged, dispatch with the
-//! category's deadline in working days, extensions, progress to closing and reopening,
-//! the reporter's rating, and the dispatcher's board.
+//! the reporter follows by phone) and committed in groups ([`intake`]), files attached,
+//! possible duplicates found and merged, dispatch to a body or office of the town with the
+//! category's deadline in working days, extensions and pauses, progress to closing and
+//! reopening, escalation when overdue, the reporter's rating, and the dispatcher's board.
 
 mod attachments;
 pub(crate) mod demo;
@@ -12,10 +13,13 @@ use grassroots_domain::command::{
     Attachment, Category, Event, EventId, EventLogLine, EventState, Source, check_phone, check_point, deadline,
     distance_m, escalation_label, mask_phone,
 };
+use grassroots_domain::core::body::BodyKind;
+use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::core::role::Permission;
 use grassroots_domain::page::{Page, PageRequest};
+use grassroots_domain::restructuring::PlanDocument;
 use grassroots_store::command as store;
-use grassroots_store::core::divisions;
+use grassroots_store::core::{bodies, divisions};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use time::Duration;
@@ -191,7 +195,7 @@ impl App {
 
     /// Checks the report's fields; the writer places it in its town (see [`intake`]).
     async fn record_report(&self, actor: &Actor, req: ReportRequest, public: bool) -> Result<Reported> {
-        let code = grassroots_domain::core::division::DivisionCode::parse(&req.division)?;
+        let code = DivisionCode::parse(&req.division)?;
         let mut e = ValidationError::default();
         required(&req.title, "title", 200, &mut e);
         if req.description.chars().count() > 5000 || req.address.chars().count() > 500 {
@@ -302,20 +306,15 @@ impl App {
     /// the town's restructuring plan in force today.
     pub async fn dispatch_targets(&self, town: &str) -> Result<Vec<String>> {
         let mut c = self.store.conn().await?;
-        let code = grassroots_domain::core::division::DivisionCode::parse(town)?;
-        let d = divisions::get(&mut c, &code).await?.ok_or(AppError::NotFound)?;
-        let filter = grassroots_store::core::bodies::BodyFilter::default();
-        let (bodies, _) = grassroots_store::core::bodies::list(&mut c, &d.path, &filter, 500, 0).await?;
-        let mut targets: Vec<String> = bodies
-            .into_iter()
-            .filter(|b| b.kind != grassroots_domain::core::body::BodyKind::Government)
-            .map(|b| b.name)
-            .collect();
+        let d = divisions::get(&mut c, &DivisionCode::parse(town)?).await?.ok_or(AppError::NotFound)?;
+        let (found, _) = bodies::list(&mut c, &d.path, &bodies::BodyFilter::default(), 500, 0).await?;
+        let mut targets: Vec<String> =
+            found.into_iter().filter(|b| b.kind != BodyKind::Government).map(|b| b.name).collect();
         let day = today().to_string();
         let plans = grassroots_store::restructuring::approved(&mut c, town).await?;
         let in_force = plans.iter().rfind(|(p, _)| p.effective_from.as_deref().is_some_and(|f| *f <= *day));
         if let Some((_, doc)) = in_force {
-            let doc: grassroots_domain::restructuring::PlanDocument =
+            let doc: PlanDocument =
                 serde_json::from_str(doc).map_err(|e| AppError::Conflict(format!("stored plan unreadable: {e}")))?;
             targets.extend(doc.offices.into_iter().map(|o| o.name));
         }
@@ -333,7 +332,7 @@ impl App {
         actor.require(Permission::HandleEvents)?;
         let mut c = self.store.conn().await?;
         let body = match actor.body_id {
-            Some(id) => grassroots_store::core::bodies::get(&mut c, id).await?.map(|(b, _)| b.name),
+            Some(id) => bodies::get(&mut c, id).await?.map(|(b, _)| b.name),
             None => None,
         };
         match (&body, &event.office) {
