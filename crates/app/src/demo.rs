@@ -82,6 +82,8 @@ pub struct DemoSummary {
     pub inspections: usize,
     /// Events reported to Linhuan's command center.
     pub events: usize,
+    /// Amounts of village collective income.
+    pub income: usize,
 }
 
 impl App {
@@ -95,6 +97,7 @@ impl App {
         summary.cases = crate::enforcement::demo::seed(self).await?;
         summary.inspections = crate::inspection::demo::seed(self).await?;
         summary.events = crate::command::demo::seed(self).await?;
+        summary.income = crate::income::demo::seed(self).await?;
         Ok(summary)
     }
 

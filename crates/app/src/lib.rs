@@ -9,6 +9,7 @@ pub mod demo;
 pub mod empowerment;
 pub mod enforcement;
 pub mod error;
+pub mod income;
 pub mod inspection;
 pub mod restructuring;
 
@@ -43,6 +44,8 @@ pub struct Settings {
     pub throttle_window_minutes: i64,
     /// Where attached files are kept, each under its SHA-256.
     pub files_dir: std::path::PathBuf,
+    /// A village whose operating income in a year is below this is weak (薄弱村).
+    pub weak_village_below_fen: i64,
 }
 
 impl Default for Settings {
@@ -53,6 +56,8 @@ impl Default for Settings {
             max_failures_per_address: 20,
             throttle_window_minutes: 15,
             files_dir: "grassroots-files".into(),
+            // 10万元: the line Anhui's 2021 plans set for weak villages.
+            weak_village_below_fen: 10_000_000,
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub behind_proxy: Option<bool>,
     /// Where files attached to events are kept.
     pub files_dir: Option<std::path::PathBuf>,
+    /// A village whose operating income in a year is below this many yuan is weak.
+    pub weak_village_below_yuan: Option<i64>,
     #[serde(default)]
     pub security: Security,
 }
@@ -52,6 +54,7 @@ impl FileConfig {
             max_failures_per_account: s.max_failures_per_account.unwrap_or(d.max_failures_per_account),
             max_failures_per_address: s.max_failures_per_address.unwrap_or(d.max_failures_per_address),
             throttle_window_minutes: s.throttle_window_minutes.unwrap_or(d.throttle_window_minutes),
+            weak_village_below_fen: self.weak_village_below_yuan.map_or(d.weak_village_below_fen, |y| y * 100),
         }
     }
 }

@@ -88,6 +88,23 @@ enum Command {
     /// Enforcement cases.
     #[command(subcommand)]
     Cases(CasesCommand),
+    /// Village collective income.
+    #[command(subcommand)]
+    Income(IncomeCommand),
+}
+
+#[derive(Subcommand)]
+enum IncomeCommand {
+    /// Add or replace amounts from an XLSX or CSV file (village code, year, source, amount
+    /// in fen; header in English or Chinese); all or nothing.
+    Import { file: PathBuf },
+    /// A county's, town's or village's income in a year beside the year before.
+    Show {
+        #[arg(long)]
+        division: String,
+        #[arg(long)]
+        year: i32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -365,6 +382,7 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
         Command::Plan(cmd) => plan(open().await?, cmd).await?,
         Command::Powers(cmd) => return powers(open().await?, cmd).await,
         Command::Events(cmd) => events(open().await?, cmd).await?,
+        Command::Income(cmd) => income(open().await?, cmd).await?,
         Command::Cases(CasesCommand::Overdue) => {
             let app = open().await?;
             let overdue = app.overdue_cases(&Actor::system("cases")).await.map_err(explain)?;
@@ -687,6 +705,43 @@ async fn events(app: App, cmd: EventsCommand) -> Result<(), String> {
                 let office = e.office.as_deref().unwrap_or("");
                 format!("{due}\t{}\t{}\t{office}\t{}", e.escalated_to(true), e.town_code, e.title)
             }));
+        }
+    }
+    Ok(())
+}
+
+async fn income(app: App, cmd: IncomeCommand) -> Result<(), String> {
+    use grassroots_domain::income::yuan;
+    let actor = Actor::system("income");
+    match cmd {
+        IncomeCommand::Import { file } => {
+            let data = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let done = app.import_income(&actor, &data).await.map_err(explain)?;
+            println!("{} amounts imported, {} of them replacing one recorded before", done.lines, done.replaced);
+        }
+        IncomeCommand::Show { division, year } => {
+            let s = app.income(&actor, &division, year).await.map_err(explain)?;
+            let pct = |g: Option<f64>| g.map_or("—".to_owned(), |g| format!("{:+.1}%", g * 100.0));
+            println!(
+                "{} {year}: {} yuan ({} in {}, {})",
+                s.division_name,
+                yuan(s.total.fen),
+                yuan(s.total.previous_fen),
+                year - 1,
+                pct(s.total.growth)
+            );
+            let lines = s.parts.iter().map(|p| {
+                format!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    p.code,
+                    p.name,
+                    yuan(p.sum.fen),
+                    yuan(p.sum.previous_fen),
+                    pct(p.sum.growth)
+                )
+            });
+            print_lines(lines);
+            println!("weak villages (operating income below {} yuan): {}", yuan(s.weak_below_fen), s.weak.len());
         }
     }
     Ok(())

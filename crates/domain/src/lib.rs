@@ -9,6 +9,7 @@ pub mod core;
 pub mod empowerment;
 pub mod enforcement;
 pub mod error;
+pub mod income;
 pub mod inspection;
 mod named;
 pub mod page;

@@ -16,6 +16,7 @@ pub mod command;
 pub mod core;
 pub mod empowerment;
 pub mod enforcement;
+pub mod income;
 pub mod inspection;
 pub mod restructuring;
 
@@ -79,6 +80,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "escalation_attachments",
         include_str!("../migrations/sqlite/0008_escalation_attachments.sql"),
         include_str!("../migrations/postgres/0008_escalation_attachments.sql"),
+    ),
+    (
+        9,
+        "income",
+        include_str!("../migrations/sqlite/0009_income.sql"),
+        include_str!("../migrations/postgres/0009_income.sql"),
     ),
 ];
 

@@ -17,6 +17,7 @@ mod command;
 mod empowerment;
 mod enforcement;
 mod helpers;
+mod income;
 mod inspection;
 mod restructuring;
 mod store;

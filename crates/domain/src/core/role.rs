@@ -65,6 +65,9 @@ pub enum Permission {
     DispatchEvents,
     /// Work an event dispatched to one's office.
     HandleEvents,
+    /// Record villages' collective income (the town's office, the county's agriculture
+    /// department).
+    RecordIncome,
 }
 
 impl Role {
@@ -144,6 +147,7 @@ impl Role {
             ),
             DispatchEvents => self == Role::Dispatcher,
             HandleEvents => matches!(self, Role::TownOfficer | Role::Dispatcher | Role::Inspector),
+            RecordIncome => matches!(self, Role::TownOfficer | Role::DepartmentOfficer),
         }
     }
 

@@ -112,6 +112,7 @@ async fn every_route_every_role_every_scope() {
                     ),
                     Rule::Dispatcher => *role == Role::Dispatcher,
                     Rule::Handler => matches!(role, Role::TownOfficer | Role::Dispatcher | Role::Inspector),
+                    Rule::Income => matches!(role, Role::TownOfficer | Role::DepartmentOfficer),
                 };
                 let no_such_list = (r.path.contains("/lists/{id}") && objects.list.is_none())
                     || ((r.path.contains("/tasks/{id}") || r.path.contains("/task-targets/{id}"))

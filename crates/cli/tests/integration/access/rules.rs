@@ -31,6 +31,8 @@ pub(super) enum Rule {
     Dispatcher,
     /// Offices that work dispatched events (each only those sent to it: command.rs).
     Handler,
+    /// Towns and the county's departments: villages' collective income.
+    Income,
 }
 
 pub(super) fn rule(method: &Method, path: &str) -> Option<Rule> {
@@ -122,6 +124,8 @@ pub(super) fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/events/{id}/merge") | ("POST", "/events/{id}/merge") => Dispatcher,
         ("POST", "/api/v1/events/{id}/pause") | ("POST", "/events/{id}/pause") => Dispatcher,
         ("GET", "/api/v1/cases/overdue") => Anyone,
+        ("GET", "/api/v1/divisions/{code}/income") => Anyone,
+        ("POST", "/api/v1/income") => Income,
         ("POST", "/api/v1/events/{id}/progress") | ("POST", "/events/{id}/progress") => Handler,
         _ => return None,
     })
