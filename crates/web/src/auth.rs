@@ -199,6 +199,8 @@ pub struct CsrfUpload {
     pub fields: std::collections::HashMap<String, String>,
     /// The uploaded file's bytes, when one was sent.
     pub file: Option<axum::body::Bytes>,
+    /// The name the browser gave the file.
+    pub file_name: Option<String>,
 }
 
 impl FromRequest<WebState> for CsrfUpload {
@@ -215,10 +217,11 @@ impl FromRequest<WebState> for CsrfUpload {
             .await
             .map_err(|e| bad("invalid_form", e.body_text()))?;
         let mut fields = std::collections::HashMap::new();
-        let mut file = None;
+        let (mut file, mut file_name) = (None, None);
         while let Some(field) = multipart.next_field().await.map_err(|e| bad("invalid_form", e.body_text()))? {
             let name = field.name().unwrap_or_default().to_owned();
-            if field.file_name().is_some() {
+            if let Some(sent_name) = field.file_name() {
+                file_name = Some(sent_name.to_owned());
                 file = Some(field.bytes().await.map_err(|e| bad("invalid_form", e.body_text()))?);
             } else {
                 fields.insert(name, field.text().await.map_err(|e| bad("invalid_form", e.body_text()))?);
@@ -228,6 +231,6 @@ impl FromRequest<WebState> for CsrfUpload {
         if let Some(rejection) = session.form_token_rejection(sent) {
             return Err(rejection);
         }
-        Ok(CsrfUpload { session, fields, file })
+        Ok(CsrfUpload { session, fields, file, file_name })
     }
 }

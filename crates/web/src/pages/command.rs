@@ -12,11 +12,13 @@ use grassroots_app::command::{
     PublicRatingRequest, ReportRequest, TrackRequest, Tracking,
 };
 use grassroots_domain::ValidationError;
-use grassroots_domain::command::{Category, EventId, EventState, MAX_ATTACHMENT_BYTES, Source};
+use grassroots_domain::command::{Category, EventId, EventState, Source};
 use grassroots_domain::core::role::Permission;
 use serde::Deserialize;
 
-use crate::auth::{ClientAddress, CsrfForm, LOGIN_CSRF_COOKIE, PageSession, anonymous_form_token, same_secret};
+use crate::auth::{
+    ClientAddress, CsrfForm, CsrfUpload, LOGIN_CSRF_COOKIE, PageSession, anonymous_form_token, same_secret,
+};
 use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::pages::{Chrome, PageRoutes, after_form, error_page, form_error, render, towns_in_scope};
@@ -279,52 +281,15 @@ async fn pause(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<Pause
     back_to_event(&s, &f.session, id, result).await
 }
 
-/// A file from the event page: the form's CSRF field, then the file, read up to the limit.
-async fn upload(
-    State(s): State<WebState>,
-    session: PageSession,
-    Path(id): Path<i64>,
-    mut form: axum::extract::Multipart,
-) -> Response {
-    let mut sent = String::new();
-    let mut file = None;
-    let mut failed = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("csrf") => sent = field.text().await.unwrap_or_default(),
-                Some("file") => {
-                    let name = field.file_name().unwrap_or("").to_owned();
-                    let mut field = field;
-                    let mut bytes = Vec::new();
-                    while let Ok(Some(chunk)) = field.chunk().await {
-                        bytes.extend_from_slice(&chunk);
-                        if bytes.len() > MAX_ATTACHMENT_BYTES {
-                            break;
-                        }
-                    }
-                    file = Some((name, bytes));
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(_) => {
-                failed = Some(ApiError::new(StatusCode::BAD_REQUEST, "bad_form", "the upload was cut short"));
-                break;
-            }
+/// A file from the event page.
+async fn upload(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfUpload) -> Response {
+    let result = match (f.file, f.file_name.as_deref()) {
+        (Some(bytes), Some(name)) => {
+            s.app.attach_to_event(&f.session.actor, EventId(id), name, bytes.to_vec()).await.map(|_| ())
         }
-    }
-    if let Some(rejection) = session.form_token_rejection(&sent) {
-        return rejection;
-    }
-    let result = match (failed, file) {
-        (Some(e), _) => return error_page(session.lang, e),
-        (None, None) => Err(ValidationError::new("file", "required", "choose a file").into()),
-        (None, Some((name, bytes))) => {
-            s.app.attach_to_event(&session.actor, EventId(id), &name, bytes).await.map(|_| ())
-        }
+        _ => Err(ValidationError::new("file", "required", "choose a file").into()),
     };
-    back_to_event(&s, &session, id, result).await
+    back_to_event(&s, &f.session, id, result).await
 }
 
 async fn attachment(State(s): State<WebState>, session: PageSession, Path((id, file)): Path<(i64, i64)>) -> Response {

@@ -176,10 +176,12 @@ impl PageRoutes {
         self.add(method, path, handler, Surface::Page)
     }
 
-    /// A page form that carries a file: the JSON limit does not apply; the handler reads
-    /// the file up to the largest it takes.
+    /// A page form that carries a file attached to a record: the body may be as large as
+    /// the largest such file, and a little more for the form around it.
     pub fn upload<H: Handler<T, WebState>, T: 'static>(mut self, path: &'static str, handler: H) -> Self {
-        let mr: MethodRouter<WebState> = axum::routing::post(handler).layer(axum::extract::DefaultBodyLimit::disable());
+        let limit = grassroots_domain::command::MAX_ATTACHMENT_BYTES + crate::FORM_LIMIT;
+        let mr: MethodRouter<WebState> =
+            axum::routing::post(handler).layer(axum::extract::DefaultBodyLimit::max(limit));
         self.router = self.router.route(path, mr);
         self.table.push((Method::POST, path, Surface::Page));
         self
