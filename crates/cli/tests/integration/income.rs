@@ -84,4 +84,24 @@ async fn the_demo_reproduces_shuangduiji_s_276_8_percent() {
     let r = c.get("/api/v1/divisions/340621105/income?year=2021").await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["fen"], 471_000_000);
+    let page = c.get("/income?division=340621105&year=2021").await.text();
+    assert!(page.contains("4,710,000.00") && page.contains("+276.8%") && page.contains("<svg"), "{page}");
+
+    // A town's officer imports on the page; a bad table comes back with the row and column.
+    let officer = Client::login(&app, "shuangduiji.officer").await;
+    let upload = |table: &str| {
+        let b = "XBOUNDARY";
+        let csrf = officer.csrf.clone().unwrap();
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"income.csv\"\r\nContent-Type: text/csv\r\n\r\n{table}\r\n--{b}--\r\n"
+        )
+        .into_bytes()
+    };
+    let form = Some("multipart/form-data; boundary=XBOUNDARY");
+    let bad = upload("村代码,年度,收入来源,金额（分）\n340621105200,2021,经营收入,-1\n");
+    let r = officer.without_csrf().send("POST", "/income/import", form, bad).await;
+    assert!(r.text().contains("第 2 行 D 列"), "{}", r.text());
+    let good = upload("村代码,年度,收入来源,金额（分）\n340621105200,2022,经营收入,20000000\n");
+    let r = officer.without_csrf().send("POST", "/income/import", form, good).await;
+    assert_eq!((r.status.as_u16(), r.location()), (303, "/income?imported=1".to_owned()), "{}", r.text());
 }

@@ -7,6 +7,7 @@ pub mod command;
 pub mod core;
 pub mod empowerment;
 pub mod enforcement;
+pub mod income;
 pub mod inspection;
 pub mod restructuring;
 

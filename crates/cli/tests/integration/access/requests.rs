@@ -178,7 +178,8 @@ pub(super) async fn call(c: &Client, surface: Surface, method: &Method, path: &s
     let body = body_json;
     match (surface, method.as_str()) {
         (Surface::Page, "POST")
-            if ["/lists/import", "/catalog/import", "/plans"].contains(&path) || path.ends_with("/attachments") =>
+            if ["/lists/import", "/catalog/import", "/plans", "/income/import"].contains(&path)
+                || path.ends_with("/attachments") =>
         {
             let b = "XBOUNDARY";
             let mut body = String::new();

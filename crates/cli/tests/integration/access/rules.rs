@@ -125,7 +125,8 @@ pub(super) fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/events/{id}/pause") | ("POST", "/events/{id}/pause") => Dispatcher,
         ("GET", "/api/v1/cases/overdue") => Anyone,
         ("GET", "/api/v1/divisions/{code}/income") => Anyone,
-        ("POST", "/api/v1/income") => Income,
+        ("POST", "/api/v1/income") | ("POST", "/income/import") => Income,
+        ("GET", "/income") => Anyone,
         ("POST", "/api/v1/events/{id}/progress") | ("POST", "/events/{id}/progress") => Handler,
         _ => return None,
     })
