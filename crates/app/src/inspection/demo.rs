@@ -1,7 +1,7 @@
 //! The joint-inspection part of the demo: Linhuan's pilot year — shops, eateries and
 //! workshops with real-form credit codes, four departments' checklists, and 28 joint visits
-//! each made of two or three departments' plans, a few failures ordered rectified and
-//! checked again.
+//! between July and December 2021, each made of two or three departments' plans, a few
+//! failures ordered rectified and checked again.
 
 use grassroots_domain::inspection::{CheckItem, FindingAction, Outcome, uscc_check_char};
 use time::{Date, Duration, Month};
@@ -95,7 +95,7 @@ pub(crate) async fn seed(app: &App) -> Result<usize> {
     let start = Date::from_calendar_date(2021, Month::July, 19).unwrap_or(Date::MIN);
     for k in 0..PILOT_VISITS {
         let target = &targets[k % targets.len()];
-        let day = start + Duration::days(12 * k as i64);
+        let day = start + Duration::days(6 * k as i64);
         // Food and fire every time; safety or environment as well on every other visit.
         let mut who = vec![0, 1];
         if k % 2 == 0 {

@@ -55,6 +55,8 @@ both_backends!(the_pilot_year_is_computed_from_its_cases, |db: TestDb| async mov
     assert_eq!((year.filed, year.closed), (51, 51));
     assert_eq!(year.avg_days, Some(5.0));
     assert_eq!((year.satisfaction_rate, year.on_time_share), (Some(1.0), Some(1.0)));
+    let calendar_year = app.case_indicators(&leader, "340621104", "2021-01-01", "2021-12-31").await.unwrap();
+    assert_eq!(calendar_year.filed, 51, "the year 2021 holds them all, as the reform reported it");
 
     // One more case, ten days and a dissatisfied party: both figures move.
     let inspector = actor(&app, "linhuan.inspector").await;

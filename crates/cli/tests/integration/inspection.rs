@@ -28,6 +28,8 @@ both_backends!(plans_become_one_visit_and_the_figures_follow, |db: TestDb| async
     let year = app.inspection_indicators(&leader, "340621104", "2021-07-01", "2022-06-30").await.unwrap();
     assert_eq!(year.joint_inspections, 28);
     assert_eq!(year.visits_saved, 42);
+    let calendar_year = app.inspection_indicators(&leader, "340621104", "2021-01-01", "2021-12-31").await.unwrap();
+    assert_eq!(calendar_year.joint_inspections, 28, "the year 2021 holds them all");
 
     let inspector = actor(&app, "linhuan.inspector").await;
     let market = actor(&app, "suixi.market").await;
