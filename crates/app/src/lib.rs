@@ -10,6 +10,7 @@ pub mod empowerment;
 pub mod enforcement;
 pub mod error;
 pub mod income;
+pub mod indicators;
 pub mod inspection;
 pub mod restructuring;
 

@@ -91,6 +91,21 @@ enum Command {
     /// Village collective income.
     #[command(subcommand)]
     Income(IncomeCommand),
+    /// The reform's headline figures for a county or town and a year, computed from the records.
+    Report {
+        #[arg(long)]
+        division: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -383,6 +398,13 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
         Command::Powers(cmd) => return powers(open().await?, cmd).await,
         Command::Events(cmd) => events(open().await?, cmd).await?,
         Command::Income(cmd) => income(open().await?, cmd).await?,
+        Command::Report { division, year, format } => {
+            let h = open().await?.headline(&Actor::system("report"), &division, year).await.map_err(explain)?;
+            match format {
+                ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&h).map_err(|e| e.to_string())?),
+                ReportFormat::Text => print_headline(&h),
+            }
+        }
         Command::Cases(CasesCommand::Overdue) => {
             let app = open().await?;
             let overdue = app.overdue_cases(&Actor::system("cases")).await.map_err(explain)?;
@@ -745,6 +767,26 @@ async fn income(app: App, cmd: IncomeCommand) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The headline as a table a person reads: each figure, its name and its definition.
+fn print_headline(h: &grassroots_app::indicators::Headline) {
+    let values = serde_json::to_value(h).unwrap_or_default();
+    println!("{} {} — 改革主要指标", h.division_name, h.year);
+    let lines = grassroots_app::indicators::DEFINITIONS.iter().map(|(key, name, definition, _)| {
+        let shown = match &values[*key] {
+            serde_json::Value::Null => "—".to_owned(),
+            v if key.ends_with("_yoy") => v.as_f64().map_or("—".to_owned(), |f| format!("{:+.1}%", f * 100.0)),
+            v if *key == "satisfaction_rate" => v.as_f64().map_or("—".to_owned(), |f| format!("{:.1}%", f * 100.0)),
+            v if *key == "collective_income_fen" => {
+                v.as_i64().map_or("—".to_owned(), |f| format!("{} 元", grassroots_domain::income::yuan(f)))
+            }
+            v if *key == "avg_case_days" => v.as_f64().map_or("—".to_owned(), |f| format!("{f:.1}")),
+            v => v.to_string(),
+        };
+        format!("{name}\t{shown}\t{definition}")
+    });
+    print_lines(lines);
 }
 
 /// Lines to standard output; a closed pipe (`| head`) ends them quietly.

@@ -332,6 +332,38 @@ async fn overdue_events_are_escalated_and_listed_from_the_command_line() {
 }
 
 #[test]
+fn the_report_computes_the_reform_s_figures_from_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path(), "report.db");
+    assert!(run(&db, &["demo", "--no-serve"]).status.success());
+    let report = |division: &str| {
+        let o = run(&db, &["report", "--division", division, "--year", "2021", "--format", "json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let linhuan = report("340621104");
+    assert_eq!(linhuan["joint_inspections"], 28);
+    assert_eq!(linhuan["cases"], 51);
+    assert_eq!(linhuan["avg_case_days"], 5.0);
+    assert_eq!(linhuan["satisfaction_rate"], 1.0);
+    assert_eq!((linhuan["offices_before"].as_i64(), linhuan["offices_after"].as_i64()), (Some(24), Some(10)));
+    assert_eq!((linhuan["catalog_matters"].as_i64(), linhuan["powers_granted"].as_i64()), (Some(220), Some(70)));
+    assert!(linhuan["petitions"].is_null(), "no petition flow yet: null, not zero");
+    let shuangduiji = report("340621105");
+    assert_eq!((shuangduiji["collective_income_yoy"].as_f64().unwrap() * 1000.0).round(), 2768.0);
+    assert_eq!(report("340621")["powers_granted"], 124);
+
+    // A record changes, the figure moves.
+    let table = dir.path().join("income.csv");
+    std::fs::write(&table, "village_code,year,source,amount_fen\n340621105200,2021,other,29000000\n").unwrap();
+    assert!(run(&db, &["income", "import", table.to_str().unwrap()]).status.success());
+    let moved = report("340621105")["collective_income_fen"].as_i64().unwrap();
+    assert_ne!(moved, 471_000_000);
+    let text = stdout(&run(&db, &["report", "--division", "340621104", "--year", "2021"]));
+    assert!(text.contains("执法案件\t51\t") && text.contains("满意率\t100.0%"), "{text}");
+}
+
+#[test]
 fn serve_shuts_down_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let db = sqlite_url(dir.path(), "term.db");

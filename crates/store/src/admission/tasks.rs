@@ -265,3 +265,18 @@ pub async fn burden(c: &mut AnyConnection, scope_path: &str) -> Result<Vec<Burde
         })
         .collect()
 }
+
+/// Tasks that reached a town between two instants (`from` included, `to` not), and how
+/// many of them stand refused.
+pub async fn received_and_refused(c: &mut AnyConnection, town: &str, from: &str, to: &str) -> Result<(i64, i64)> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS received, COALESCE(SUM(CASE WHEN state = 'refused' THEN 1 ELSE 0 END), 0) AS refused \
+         FROM task_target WHERE division_code = $1 AND created_at >= $2 AND created_at < $3",
+    )
+    .bind(town)
+    .bind(from)
+    .bind(to)
+    .fetch_one(c)
+    .await?;
+    Ok((r.try_get("received")?, r.try_get("refused")?))
+}

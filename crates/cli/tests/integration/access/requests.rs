@@ -23,7 +23,7 @@ pub(super) fn query_for(path: &str) -> &'static str {
             "?from=2024-01-01&to=2025-12-31"
         }
         "/api/v1/events/{id}/attachments" => "?name=photo.jpg",
-        "/api/v1/divisions/{code}/income" => "?year=2021",
+        "/api/v1/divisions/{code}/income" | "/api/v1/divisions/{code}/headline" => "?year=2021",
         _ => "",
     }
 }

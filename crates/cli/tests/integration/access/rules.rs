@@ -127,6 +127,7 @@ pub(super) fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("GET", "/api/v1/divisions/{code}/income") => Anyone,
         ("POST", "/api/v1/income") | ("POST", "/income/import") => Income,
         ("GET", "/income") => Anyone,
+        ("GET", "/api/v1/divisions/{code}/headline") => Anyone,
         ("POST", "/api/v1/events/{id}/progress") | ("POST", "/events/{id}/progress") => Handler,
         _ => return None,
     })

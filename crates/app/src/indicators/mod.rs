@@ -1,0 +1,201 @@
+//! The reform's headline figures for a county or town and a year, each computed from the
+//! records of its flow when asked — never stored — and each with its written definition.
+//! A figure is none where its flow has no records for the division and year.
+
+use std::collections::BTreeSet;
+
+use grassroots_domain::admission::ItemKind;
+use grassroots_domain::core::division::{DivisionCode, Level};
+use grassroots_domain::core::role::Permission;
+use grassroots_store::core::divisions::{self, DivisionFilter};
+use serde::Serialize;
+
+use crate::{Actor, App, AppError, Result};
+
+/// The headline table: the keys are stable, for the API and `grassroots report`.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Headline {
+    pub division_code: String,
+    pub division_name: String,
+    pub year: i32,
+    pub joint_inspections: Option<i64>,
+    pub cases: Option<i64>,
+    pub avg_case_days: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+    pub petitions: Option<i64>,
+    pub petitions_yoy: Option<f64>,
+    pub collective_income_fen: Option<i64>,
+    pub collective_income_yoy: Option<f64>,
+    pub offices_before: Option<i64>,
+    pub offices_after: Option<i64>,
+    pub catalog_matters: Option<i64>,
+    pub powers_granted: Option<i64>,
+    pub duties: Option<i64>,
+    pub duty_areas: Option<i64>,
+    pub tasks_received: Option<i64>,
+    pub tasks_refused: Option<i64>,
+}
+
+/// Each figure's key, its name and its definition, in Chinese and in English.
+pub const DEFINITIONS: &[(&str, &str, &str, &str)] = &[
+    (
+        "joint_inspections",
+        "综合查一次",
+        "每次联合检查计一次，以全部检查项录入结果之日计入年度",
+        "joint visits, counted in the year their every result was entered",
+    ),
+    ("cases", "执法案件", "当年立案的行政处罚案件数", "penalty cases filed in the year"),
+    (
+        "avg_case_days",
+        "平均办案天数",
+        "当年立案且已结案的案件，立案日至结案日的平均自然日数（含首尾）",
+        "over the year's cases now closed: mean calendar days from filing to closing, both counted",
+    ),
+    (
+        "satisfaction_rate",
+        "满意率",
+        "当年立案且已回访的案件中，满意或基本满意的比例",
+        "share of the year's rated cases rated satisfied or fairly satisfied",
+    ),
+    (
+        "petitions",
+        "信访件数",
+        "当年登记的信访事项数（信访模块启用后计算）",
+        "petitions registered in the year (computed once the petition flow is in use)",
+    ),
+    ("petitions_yoy", "信访同比", "（本年 − 上年）÷ 上年", "(this year − last) ÷ last"),
+    (
+        "collective_income_fen",
+        "村级集体经济收入",
+        "辖区内各村集体当年各项收入之和",
+        "the sum of every income of the villages' collectives in the year",
+    ),
+    (
+        "collective_income_yoy",
+        "集体收入同比",
+        "（本年 − 上年）÷ 上年，同一口径",
+        "(this year − last) ÷ last, on the same basis",
+    ),
+    (
+        "offices_before",
+        "改革前机构数",
+        "年末生效的机构改革方案中的原内设机构数",
+        "legacy departments in the restructuring plan in force at the year's end",
+    ),
+    ("offices_after", "改革后机构数", "同一方案中的综合办公室数", "comprehensive offices in that plan"),
+    ("catalog_matters", "赋权目录事项", "所在县赋权事项目录中的事项数", "matters in the county's catalog"),
+    (
+        "powers_granted",
+        "赋予权力",
+        "年末各镇权力清单中的事项数之和",
+        "matters on the towns' power lists in force at the year's end",
+    ),
+    (
+        "duties",
+        "履职事项",
+        "年末生效的履职事项清单中的基本履职事项数",
+        "duty items of the lists in force at the year's end",
+    ),
+    ("duty_areas", "履职领域", "这些事项所属领域的个数", "the areas those duties fall in"),
+    (
+        "tasks_received",
+        "收到任务",
+        "当年县直部门派往本镇的任务数",
+        "tasks county departments sent to the town in the year",
+    ),
+    ("tasks_refused", "退回任务", "其中现为退回（不予准入）的任务数", "of those, the ones standing refused"),
+];
+
+fn some(n: i64) -> Option<i64> {
+    (n > 0).then_some(n)
+}
+
+impl App {
+    /// The headline figures of a county or town for a year.
+    pub async fn headline(&self, actor: &Actor, division: &str, year: i32) -> Result<Headline> {
+        actor.require(Permission::ReadDirectory)?;
+        let mut c = self.store.conn().await?;
+        let d = divisions::get(&mut c, &DivisionCode::parse(division)?).await?.ok_or(AppError::NotFound)?;
+        actor.within(&d.path)?;
+        let towns: Vec<String> = match d.division.level {
+            Level::Town => vec![d.division.code.as_str().to_owned()],
+            Level::County => {
+                let filter = DivisionFilter { level: Some(Level::Town.as_str().to_owned()), ..Default::default() };
+                let (towns, _) = divisions::list(&mut c, &d.path, &filter, 1000, 0).await?;
+                towns.into_iter().map(|t| t.division.code.as_str().to_owned()).collect()
+            }
+            _ => {
+                return Err(grassroots_domain::ValidationError::new(
+                    "division",
+                    "not_a_county",
+                    "the headline is for a county or a town",
+                )
+                .into());
+            }
+        };
+        drop(c);
+        let county = &d.division.code.as_str()[..6];
+        let (first, last) = (format!("{year}-01-01"), format!("{year}-12-31"));
+        let mut h = Headline {
+            division_code: d.division.code.as_str().to_owned(),
+            division_name: d.division.name.clone(),
+            year,
+            ..Default::default()
+        };
+
+        let mut c = self.store.conn().await?;
+        let (mut cases, mut visits, mut received, mut refused) = (Vec::new(), 0, 0, 0);
+        let (mut before, mut after, mut granted, mut duties) = (0, 0, 0, 0);
+        let mut areas = BTreeSet::new();
+        let next_year = format!("{}-01-01", year + 1);
+        for town in &towns {
+            cases.extend(grassroots_store::enforcement::filed_between(&mut c, town, &first, &last).await?);
+            let done = grassroots_store::inspection::visits_between(&mut c, town, &first, &last).await?;
+            visits += done.iter().filter(|v| v.done_on.is_some()).count() as i64;
+            let (r, f) =
+                grassroots_store::admission::tasks::received_and_refused(&mut c, town, &first, &next_year).await?;
+            received += r;
+            refused += f;
+            let plans = grassroots_store::restructuring::approved(&mut c, town).await?;
+            let in_force = plans.iter().rfind(|(p, _)| p.effective_from.as_deref().is_some_and(|f| f <= last.as_str()));
+            if let Some((_, doc)) = in_force {
+                let doc: grassroots_domain::restructuring::PlanDocument = serde_json::from_str(doc)
+                    .map_err(|e| AppError::Conflict(format!("stored plan unreadable: {e}")))?;
+                before += doc.departments.len() as i64;
+                after += doc.offices.len() as i64;
+            }
+        }
+        drop(c);
+        for town in &towns {
+            granted += self.power_list(actor, town, Some(&last)).await?.powers.len() as i64;
+            let code = DivisionCode::parse(town)?;
+            match self.list_in_force(actor, &code, &last).await {
+                Ok(list) => {
+                    for item in list.items.iter().filter(|i| i.kind == ItemKind::Duty) {
+                        duties += 1;
+                        areas.insert(item.area.clone());
+                    }
+                }
+                Err(AppError::NotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let figures = crate::enforcement::indicators(&self.calendar(), &cases);
+        h.cases = some(figures.filed);
+        h.avg_case_days = figures.avg_days;
+        h.satisfaction_rate = figures.satisfaction_rate;
+        h.joint_inspections = some(visits);
+        h.tasks_received = some(received);
+        h.tasks_refused = h.tasks_received.map(|_| refused);
+        h.offices_before = some(before);
+        h.offices_after = some(after);
+        h.powers_granted = some(granted);
+        h.duties = some(duties);
+        h.duty_areas = some(areas.len() as i64);
+        h.catalog_matters = some(self.export_catalog(&Actor::system("headline"), county).await?.len() as i64);
+        let income = self.income(actor, h.division_code.as_str(), year).await?;
+        h.collective_income_fen = (income.total.fen > 0).then_some(income.total.fen);
+        h.collective_income_yoy = income.total.growth;
+        Ok(h)
+    }
+}
