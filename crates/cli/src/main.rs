@@ -99,6 +99,9 @@ enum Command {
         year: i32,
         #[arg(long, value_enum, default_value = "text")]
         format: ReportFormat,
+        /// Where to write [default: standard output].
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -106,6 +109,10 @@ enum Command {
 enum ReportFormat {
     Text,
     Json,
+    /// The division and, for a county, each of its towns, side by side.
+    Xlsx,
+    /// A page to print.
+    Html,
 }
 
 #[derive(Subcommand)]
@@ -398,11 +405,32 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
         Command::Powers(cmd) => return powers(open().await?, cmd).await,
         Command::Events(cmd) => events(open().await?, cmd).await?,
         Command::Income(cmd) => income(open().await?, cmd).await?,
-        Command::Report { division, year, format } => {
-            let h = open().await?.headline(&Actor::system("report"), &division, year).await.map_err(explain)?;
-            match format {
-                ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&h).map_err(|e| e.to_string())?),
-                ReportFormat::Text => print_headline(&h),
+        Command::Report { division, year, format, output } => {
+            let app = open().await?;
+            let actor = Actor::system("report");
+            let bytes = match format {
+                ReportFormat::Text => {
+                    print_headline(&app.headline(&actor, &division, year).await.map_err(explain)?);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                ReportFormat::Json => {
+                    let h = app.headline(&actor, &division, year).await.map_err(explain)?;
+                    serde_json::to_vec_pretty(&h).map_err(|e| e.to_string())?
+                }
+                ReportFormat::Xlsx => {
+                    let all = app.headlines(&actor, &division, year).await.map_err(explain)?;
+                    grassroots_app::indicators::xlsx(&all).map_err(explain)?
+                }
+                ReportFormat::Html => {
+                    let all = app.headlines(&actor, &division, year).await.map_err(explain)?;
+                    grassroots_web::pages::indicators::printable(&all).into_bytes()
+                }
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?
+                }
+                None => std::io::Write::write_all(&mut std::io::stdout(), &bytes).map_err(|e| e.to_string())?,
             }
         }
         Command::Cases(CasesCommand::Overdue) => {
@@ -771,22 +799,8 @@ async fn income(app: App, cmd: IncomeCommand) -> Result<(), String> {
 
 /// The headline as a table a person reads: each figure, its name and its definition.
 fn print_headline(h: &grassroots_app::indicators::Headline) {
-    let values = serde_json::to_value(h).unwrap_or_default();
     println!("{} {} — 改革主要指标", h.division_name, h.year);
-    let lines = grassroots_app::indicators::DEFINITIONS.iter().map(|(key, name, definition, _)| {
-        let shown = match &values[*key] {
-            serde_json::Value::Null => "—".to_owned(),
-            v if key.ends_with("_yoy") => v.as_f64().map_or("—".to_owned(), |f| format!("{:+.1}%", f * 100.0)),
-            v if *key == "satisfaction_rate" => v.as_f64().map_or("—".to_owned(), |f| format!("{:.1}%", f * 100.0)),
-            v if *key == "collective_income_fen" => {
-                v.as_i64().map_or("—".to_owned(), |f| format!("{} 元", grassroots_domain::income::yuan(f)))
-            }
-            v if *key == "avg_case_days" => v.as_f64().map_or("—".to_owned(), |f| format!("{f:.1}")),
-            v => v.to_string(),
-        };
-        format!("{name}\t{shown}\t{definition}")
-    });
-    print_lines(lines);
+    print_lines(h.figures(true).into_iter().map(|f| format!("{}\t{}\t{}", f.name, f.shown, f.definition)));
 }
 
 /// Lines to standard output; a closed pipe (`| head`) ends them quietly.

@@ -68,7 +68,7 @@ fn parts() -> Parts {
     let others = pages::core::routes(pages::PageRoutes::new());
     let others = pages::restructuring::routes(pages::empowerment::routes(pages::admission::routes(others)));
     let others = pages::command::routes(pages::inspection::routes(pages::enforcement::routes(others)));
-    let others = pages::income::routes(others)
+    let others = pages::indicators::routes(pages::income::routes(others))
         .public(Method::GET, "/healthz", ops::healthz)
         .public(Method::GET, "/metrics", ops::metrics)
         .public(Method::GET, "/api/v1/openapi.json", serve_doc);

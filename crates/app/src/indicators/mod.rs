@@ -106,11 +106,109 @@ pub const DEFINITIONS: &[(&str, &str, &str, &str)] = &[
     ("tasks_refused", "退回任务", "其中现为退回（不予准入）的任务数", "of those, the ones standing refused"),
 ];
 
+/// One figure of a headline as it is shown: its name, its value in words and as a number
+/// (for spreadsheets), and its definition.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub value: Option<f64>,
+    pub shown: String,
+    pub definition: &'static str,
+}
+
+impl Headline {
+    /// The figures in the order of [`DEFINITIONS`], in Chinese or English.
+    pub fn figures(&self, zh: bool) -> Vec<Figure> {
+        let values = serde_json::to_value(self).unwrap_or_default();
+        DEFINITIONS
+            .iter()
+            .map(|(key, name_zh, definition_zh, definition_en)| {
+                let value = values[*key].as_f64();
+                let shown = match value {
+                    None => "—".to_owned(),
+                    Some(v) if key.ends_with("_yoy") => format!("{:+.1}%", v * 100.0),
+                    Some(v) if *key == "satisfaction_rate" => format!("{:.1}%", v * 100.0),
+                    Some(v) if *key == "collective_income_fen" => {
+                        format!("{} {}", grassroots_domain::income::yuan(v as i64), if zh { "元" } else { "yuan" })
+                    }
+                    Some(v) if *key == "avg_case_days" => format!("{v:.1}"),
+                    Some(v) => format!("{v}"),
+                };
+                Figure {
+                    key,
+                    name: if zh { name_zh } else { key },
+                    value,
+                    shown,
+                    definition: if zh { definition_zh } else { definition_en },
+                }
+            })
+            .collect()
+    }
+}
+
+/// The headlines side by side in one sheet — a row per figure, a column per division —
+/// with numbers as numbers and each figure's definition in the last column.
+pub fn xlsx(headlines: &[Headline]) -> Result<Vec<u8>> {
+    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Conflict(format!("the workbook cannot be written: {e}"));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("改革主要指标").map_err(fail)?;
+    sheet.write_string(0, 0, "指标").map_err(fail)?;
+    let last = headlines.len() as u16 + 1;
+    for (i, h) in headlines.iter().enumerate() {
+        sheet.write_string(0, i as u16 + 1, format!("{} {}", h.division_name, h.year)).map_err(fail)?;
+    }
+    sheet.write_string(0, last, "口径").map_err(fail)?;
+    for (i, h) in headlines.iter().enumerate() {
+        for (r, f) in h.figures(true).iter().enumerate() {
+            let row = r as u32 + 1;
+            if i == 0 {
+                sheet.write_string(row, 0, f.name).map_err(fail)?;
+                sheet.write_string(row, last, f.definition).map_err(fail)?;
+            }
+            let value = if f.key == "collective_income_fen" { f.value.map(|v| v / 100.0) } else { f.value };
+            if let Some(v) = value {
+                sheet.write_number(row, i as u16 + 1, v).map_err(fail)?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(fail)
+}
+
 fn some(n: i64) -> Option<i64> {
     (n > 0).then_some(n)
 }
 
+impl Headline {
+    /// Whether any flow has records for this division and year.
+    pub fn has_records(&self) -> bool {
+        self.figures(true).iter().any(|f| f.value.is_some() && f.key != "catalog_matters")
+    }
+}
+
 impl App {
+    /// A town's headline; or a county's, followed by those of its towns that have records.
+    pub async fn headlines(&self, actor: &Actor, division: &str, year: i32) -> Result<Vec<Headline>> {
+        let first = self.headline(actor, division, year).await?;
+        let mut out = Vec::new();
+        if first.division_code.len() == 6 {
+            let mut c = self.store.conn().await?;
+            let d = divisions::get(&mut c, &DivisionCode::parse(division)?).await?.ok_or(AppError::NotFound)?;
+            let filter = DivisionFilter { level: Some(Level::Town.as_str().to_owned()), ..Default::default() };
+            let (towns, _) = divisions::list(&mut c, &d.path, &filter, 1000, 0).await?;
+            drop(c);
+            for t in towns {
+                let h = self.headline(actor, t.division.code.as_str(), year).await?;
+                if h.has_records() {
+                    out.push(h);
+                }
+            }
+        }
+        out.insert(0, first);
+        Ok(out)
+    }
+
     /// The headline figures of a county or town for a year.
     pub async fn headline(&self, actor: &Actor, division: &str, year: i32) -> Result<Headline> {
         actor.require(Permission::ReadDirectory)?;

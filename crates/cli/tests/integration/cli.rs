@@ -5,6 +5,8 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use calamine::Reader;
+
 use crate::helpers::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_grassroots");
@@ -361,6 +363,20 @@ fn the_report_computes_the_reform_s_figures_from_the_records() {
     assert_ne!(moved, 471_000_000);
     let text = stdout(&run(&db, &["report", "--division", "340621104", "--year", "2021"]));
     assert!(text.contains("执法案件\t51\t") && text.contains("满意率\t100.0%"), "{text}");
+
+    // The county beside its towns, as a workbook and as a page to print.
+    let book = dir.path().join("headline.xlsx");
+    let args = ["report", "--division", "340621", "--year", "2021", "--format", "xlsx", "--output"];
+    let o = run(&db, &[&args[..], &[book.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+    let sheet = wb.worksheet_range("改革主要指标").unwrap();
+    let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header[..4], ["指标", "濉溪县 2021", "临涣镇 2021", "双堆集镇 2021"]);
+    let cases = sheet.rows().find(|r| r[0] == "执法案件").unwrap();
+    assert_eq!(cases[2], calamine::Data::Float(51.0), "numbers as numbers");
+    let html = stdout(&run(&db, &["report", "--division", "340621", "--year", "2021", "--format", "html"]));
+    assert!(html.starts_with("<!doctype html>") && html.contains("执法案件") && html.contains("双堆集镇"), "{html}");
 }
 
 #[test]

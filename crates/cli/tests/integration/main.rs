@@ -18,6 +18,7 @@ mod empowerment;
 mod enforcement;
 mod helpers;
 mod income;
+mod indicators;
 mod inspection;
 mod restructuring;
 mod store;

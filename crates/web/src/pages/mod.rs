@@ -8,6 +8,7 @@ pub mod core;
 pub mod empowerment;
 pub mod enforcement;
 pub mod income;
+pub mod indicators;
 pub mod inspection;
 pub mod restructuring;
 

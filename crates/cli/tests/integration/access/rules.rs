@@ -128,6 +128,7 @@ pub(super) fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/income") | ("POST", "/income/import") => Income,
         ("GET", "/income") => Anyone,
         ("GET", "/api/v1/divisions/{code}/headline") => Anyone,
+        ("GET", "/dashboard") | ("GET", "/dashboard.xlsx") => Anyone,
         ("POST", "/api/v1/events/{id}/progress") | ("POST", "/events/{id}/progress") => Handler,
         _ => return None,
     })

@@ -1,0 +1,145 @@
+//! The leaders' dashboard: the reform's headline figures for a county and each of its
+//! towns (or one town) in a year, side by side with their definitions and charts, exported
+//! as XLSX; and the same table as a page to print.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
+use grassroots_app::indicators::{Figure, Headline, xlsx};
+use serde::Deserialize;
+
+use crate::auth::PageSession;
+use crate::pages::{Chrome, PageRoutes, chart, error_page, render};
+use crate::state::WebState;
+
+pub fn routes(r: PageRoutes) -> PageRoutes {
+    r.route(Method::GET, "/dashboard", dashboard).route(Method::GET, "/dashboard.xlsx", export)
+}
+
+/// A row of the table: a figure's name, its value for each division, its definition.
+pub struct Row {
+    pub name: &'static str,
+    pub shown: Vec<String>,
+    pub definition: &'static str,
+}
+
+fn rows(all: &[Headline], zh: bool) -> Vec<Row> {
+    let figures: Vec<Vec<Figure>> = all.iter().map(|h| h.figures(zh)).collect();
+    let Some(first) = figures.first() else { return Vec::new() };
+    (0..first.len())
+        .map(|i| Row {
+            name: first[i].name,
+            shown: figures.iter().map(|f| f[i].shown.clone()).collect(),
+            definition: first[i].definition,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    division: String,
+    year: i32,
+    years: Vec<i32>,
+    columns: Vec<String>,
+    rows: Vec<Row>,
+    charts: Vec<(&'static str, String)>,
+}
+
+#[derive(Deserialize, Default)]
+struct DashboardQuery {
+    division: Option<String>,
+    year: Option<i32>,
+}
+
+impl DashboardQuery {
+    fn or_home(self, session: &PageSession) -> (String, i32) {
+        let year = self.year.unwrap_or(grassroots_app::core::today().year() - 1);
+        (self.division.filter(|d| !d.is_empty()).unwrap_or(session.actor.division_code.clone()), year)
+    }
+}
+
+async fn dashboard(State(s): State<WebState>, session: PageSession, Query(q): Query<DashboardQuery>) -> Response {
+    let lang = session.lang;
+    let (division, year) = q.or_home(&session);
+    let all = match s.app.headlines(&session.actor, &division, year).await {
+        Ok(all) => all,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let towns = if all.len() > 1 { &all[1..] } else { &all[..] };
+    let bar = |key: &str| -> Vec<(String, Vec<i64>)> {
+        towns
+            .iter()
+            .map(|h| {
+                let v = h.figures(true).into_iter().find(|f| f.key == key).and_then(|f| f.value).unwrap_or(0.0);
+                (h.division_name.clone(), vec![v as i64])
+            })
+            .collect()
+    };
+    let one = |name: &'static str| [(name, "#2b6cb0")];
+    let charts = vec![
+        (lang.pick("执法案件", "Cases"), chart::bars(&one(lang.pick("件", "cases")), &bar("cases"), false)),
+        (
+            lang.pick("综合查一次", "Joint inspections"),
+            chart::bars(&one(lang.pick("次", "visits")), &bar("joint_inspections"), false),
+        ),
+        (
+            lang.pick("赋予权力", "Powers granted"),
+            chart::bars(&one(lang.pick("项", "powers")), &bar("powers_granted"), false),
+        ),
+        (
+            lang.pick("村级集体经济收入（万元）", "Collective income (10,000 yuan)"),
+            chart::bars(
+                &one(lang.pick("万元", "10,000 yuan")),
+                &bar("collective_income_fen").into_iter().map(|(n, v)| (n, vec![v[0] / 1_000_000])).collect::<Vec<_>>(),
+                false,
+            ),
+        ),
+    ];
+    let this_year = grassroots_app::core::today().year();
+    render(&DashboardPage {
+        c: Chrome::of(&session),
+        division,
+        year,
+        years: (2015..=this_year).rev().collect(),
+        columns: all.iter().map(|h| h.division_name.clone()).collect(),
+        rows: rows(&all, lang.zh()),
+        charts,
+    })
+}
+
+async fn export(State(s): State<WebState>, session: PageSession, Query(q): Query<DashboardQuery>) -> Response {
+    let (division, year) = q.or_home(&session);
+    let book = match s.app.headlines(&session.actor, &division, year).await.and_then(|all| xlsx(&all)) {
+        Ok(book) => book,
+        Err(e) => return error_page(session.lang, e.into()),
+    };
+    let mut res = book.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"headline-{division}-{year}.xlsx\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+#[derive(Template)]
+#[template(path = "report_print.html")]
+struct Printable<'a> {
+    title: String,
+    columns: Vec<&'a str>,
+    rows: Vec<Row>,
+}
+
+/// The headline table as a self-contained page to print (`grassroots report --format html`).
+pub fn printable(all: &[Headline]) -> String {
+    let title = all.first().map_or(String::new(), |h| format!("{} {} 年 改革主要指标", h.division_name, h.year));
+    let page =
+        Printable { title, columns: all.iter().map(|h| h.division_name.as_str()).collect(), rows: rows(all, true) };
+    page.render().unwrap_or_else(|e| format!("<!doctype html><p>{e}</p>"))
+}
