@@ -10,7 +10,7 @@ use grassroots_app::indicators::{Figure, Headline, xlsx};
 use serde::Deserialize;
 
 use crate::auth::PageSession;
-use crate::pages::{Chrome, PageRoutes, chart, error_page, render};
+use crate::pages::{Chrome, PageRoutes, chart, error_page, render, towns_in_scope};
 use crate::state::WebState;
 
 pub fn routes(r: PageRoutes) -> PageRoutes {
@@ -41,6 +41,7 @@ fn rows(all: &[Headline], zh: bool) -> Vec<Row> {
 struct DashboardPage {
     c: Chrome,
     division: String,
+    divisions: Vec<(String, String)>,
     year: i32,
     years: Vec<i32>,
     columns: Vec<String>,
@@ -64,8 +65,17 @@ impl DashboardQuery {
 async fn dashboard(State(s): State<WebState>, session: PageSession, Query(q): Query<DashboardQuery>) -> Response {
     let lang = session.lang;
     let (division, year) = q.or_home(&session);
-    let all = match s.app.headlines(&session.actor, &division, year).await {
-        Ok(all) => all,
+    let home = session.actor.division_code.clone();
+    let result = async {
+        let mut divisions = vec![(home.clone(), lang.pick("本辖区", "my area").to_owned())];
+        if home.len() == 6 {
+            divisions.extend(towns_in_scope(&s, &session).await?);
+        }
+        Ok::<_, grassroots_app::AppError>((s.app.headlines(&session.actor, &division, year).await?, divisions))
+    }
+    .await;
+    let (all, divisions) = match result {
+        Ok(r) => r,
         Err(e) => return error_page(lang, e.into()),
     };
     let towns = if all.len() > 1 { &all[1..] } else { &all[..] };
@@ -102,6 +112,7 @@ async fn dashboard(State(s): State<WebState>, session: PageSession, Query(q): Qu
     render(&DashboardPage {
         c: Chrome::of(&session),
         division,
+        divisions,
         year,
         years: (2015..=this_year).rev().collect(),
         columns: all.iter().map(|h| h.division_name.clone()).collect(),
