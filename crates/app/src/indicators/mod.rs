@@ -245,13 +245,21 @@ impl App {
         let (mut cases, mut visits, mut received, mut refused) = (Vec::new(), 0, 0, 0);
         let (mut before, mut after, mut granted, mut duties) = (0, 0, 0, 0);
         let mut areas = BTreeSet::new();
-        let next_year = format!("{}-01-01", year + 1);
+        // Tasks carry instants: the year runs from midnight to midnight in Shanghai.
+        let new_year = |y: i32| {
+            let day = time::Date::from_calendar_date(y, time::Month::January, 1).unwrap_or(time::Date::MIN);
+            grassroots_domain::core::time::to_stored(
+                day.midnight().assume_offset(grassroots_domain::core::time::SHANGHAI),
+            )
+        };
+        let (year_starts, year_ends) = (new_year(year), new_year(year + 1));
         for town in &towns {
             cases.extend(grassroots_store::enforcement::filed_between(&mut c, town, &first, &last).await?);
             let done = grassroots_store::inspection::visits_between(&mut c, town, &first, &last).await?;
             visits += done.iter().filter(|v| v.done_on.is_some()).count() as i64;
             let (r, f) =
-                grassroots_store::admission::tasks::received_and_refused(&mut c, town, &first, &next_year).await?;
+                grassroots_store::admission::tasks::received_and_refused(&mut c, town, &year_starts, &year_ends)
+                    .await?;
             received += r;
             refused += f;
             let plans = grassroots_store::restructuring::approved(&mut c, town).await?;

@@ -333,6 +333,10 @@ async fn overdue_events_are_escalated_and_listed_from_the_command_line() {
     assert!(run(&db, &["cases", "overdue"]).status.success());
 }
 
+/// Duty items of the demo's lists, and the areas they fall in.
+const DUTIES: i64 = 22;
+const DUTY_AREAS: i64 = 6;
+
 #[test]
 fn the_report_computes_the_reform_s_figures_from_the_records() {
     let dir = tempfile::tempdir().unwrap();
@@ -354,6 +358,15 @@ fn the_report_computes_the_reform_s_figures_from_the_records() {
     let shuangduiji = report("340621105");
     assert_eq!((shuangduiji["collective_income_yoy"].as_f64().unwrap() * 1000.0).round(), 2768.0);
     assert_eq!(report("340621")["powers_granted"], 124);
+    // The demo's lists (in force since March 2022) and its 60 tasks, sent today.
+    let this_year = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).year();
+    let now = {
+        let o = run(&db, &["report", "--division", "340621104", "--year", &this_year.to_string(), "--format", "json"]);
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    assert_eq!((now["duties"].as_i64(), now["duty_areas"].as_i64()), (Some(DUTIES), Some(DUTY_AREAS)));
+    assert_eq!(now["tasks_received"], 60);
+    assert!(now["tasks_refused"].as_i64().unwrap() > 0);
 
     // A record changes, the figure moves.
     let table = dir.path().join("income.csv");
