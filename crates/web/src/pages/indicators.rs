@@ -24,6 +24,11 @@ pub struct Row {
     pub definition: &'static str,
 }
 
+/// A figure as a whole number for a chart; zero where the flow has no records.
+fn value(h: &Headline, key: &str) -> i64 {
+    h.figures(true).into_iter().find(|f| f.key == key).and_then(|f| f.value).unwrap_or(0.0) as i64
+}
+
 fn rows(all: &[Headline], zh: bool) -> Vec<Row> {
     let figures: Vec<Vec<Figure>> = all.iter().map(|h| h.figures(zh)).collect();
     let Some(first) = figures.first() else { return Vec::new() };
@@ -78,34 +83,51 @@ async fn dashboard(State(s): State<WebState>, session: PageSession, Query(q): Qu
         Ok(r) => r,
         Err(e) => return error_page(lang, e.into()),
     };
-    let towns = if all.len() > 1 { &all[1..] } else { &all[..] };
-    let bar = |key: &str| -> Vec<(String, Vec<i64>)> {
-        towns
-            .iter()
-            .map(|h| {
-                let v = h.figures(true).into_iter().find(|f| f.key == key).and_then(|f| f.value).unwrap_or(0.0);
-                (h.division_name.clone(), vec![v as i64])
-            })
-            .collect()
+    // The trend: the division's own figures over the five years up to this one.
+    let mut trend = Vec::new();
+    for y in year - 4..=year {
+        match s.app.headline(&session.actor, &division, y).await {
+            Ok(h) => trend.push(h),
+            Err(e) => return error_page(lang, e.into()),
+        }
+    }
+    let by_year = |keys: &[&str], scale: i64| -> Vec<(String, Vec<i64>)> {
+        trend.iter().map(|h| (h.year.to_string(), keys.iter().map(|k| value(h, k) / scale).collect())).collect()
     };
-    let one = |name: &'static str| [(name, "#2b6cb0")];
+    let towns = if all.len() > 1 { &all[1..] } else { &all[..] };
+    let by_town = |keys: &[&str], scale: i64| -> Vec<(String, Vec<i64>)> {
+        towns.iter().map(|h| (h.division_name.clone(), keys.iter().map(|k| value(h, k) / scale).collect())).collect()
+    };
+    let (cases, visits) = (lang.pick("执法案件", "cases"), lang.pick("综合查一次", "joint inspections"));
+    let wan = [(lang.pick("万元", "10,000 yuan"), "#2b6cb0")];
     let charts = vec![
-        (lang.pick("执法案件", "Cases"), chart::bars(&one(lang.pick("件", "cases")), &bar("cases"), false)),
         (
-            lang.pick("综合查一次", "Joint inspections"),
-            chart::bars(&one(lang.pick("次", "visits")), &bar("joint_inspections"), false),
-        ),
-        (
-            lang.pick("赋予权力", "Powers granted"),
-            chart::bars(&one(lang.pick("项", "powers")), &bar("powers_granted"), false),
-        ),
-        (
-            lang.pick("村级集体经济收入（万元）", "Collective income (10,000 yuan)"),
+            lang.pick("历年趋势：案件与联合检查", "Trend: cases and joint inspections"),
             chart::bars(
-                &one(lang.pick("万元", "10,000 yuan")),
-                &bar("collective_income_fen").into_iter().map(|(n, v)| (n, vec![v[0] / 1_000_000])).collect::<Vec<_>>(),
+                &[(cases, "#2b6cb0"), (visits, "#dd6b20")],
+                &by_year(&["cases", "joint_inspections"], 1),
                 false,
             ),
+        ),
+        (
+            lang.pick("历年趋势：村级集体经济收入（万元）", "Trend: collective income (10,000 yuan)"),
+            chart::bars(&wan, &by_year(&["collective_income_fen"], 1_000_000), false),
+        ),
+        (
+            lang.pick("各乡镇：案件与联合检查", "By town: cases and joint inspections"),
+            chart::bars(
+                &[(cases, "#2b6cb0"), (visits, "#dd6b20")],
+                &by_town(&["cases", "joint_inspections"], 1),
+                false,
+            ),
+        ),
+        (
+            lang.pick("各乡镇：赋予权力（项）", "By town: powers granted"),
+            chart::bars(&[(lang.pick("项", "powers"), "#2b6cb0")], &by_town(&["powers_granted"], 1), false),
+        ),
+        (
+            lang.pick("各乡镇：村级集体经济收入（万元）", "By town: collective income (10,000 yuan)"),
+            chart::bars(&wan, &by_town(&["collective_income_fen"], 1_000_000), false),
         ),
     ];
     let this_year = grassroots_app::core::today().year();
