@@ -199,7 +199,7 @@ fn uploads(r: utoipa_axum::router::UtoipaMethodRouter<WebState>) -> utoipa_axum:
 }
 
 /// The body of an upload, refused with a clear problem once it passes the largest file taken.
-pub(crate) async fn read_upload(body: Body) -> Result<Vec<u8>, ApiError> {
+async fn read_upload(body: Body) -> Result<Vec<u8>, ApiError> {
     axum::body::to_bytes(body, MAX_ATTACHMENT_BYTES + 1).await.map(|b| b.to_vec()).map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
