@@ -13,6 +13,7 @@ pub mod income;
 pub mod inspection;
 mod named;
 pub mod page;
+pub mod petition;
 pub mod restructuring;
 
 pub use error::{FieldError, ValidationError};

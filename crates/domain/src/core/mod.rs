@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod body;
 pub mod calendar;
+pub mod clock;
 pub mod division;
 pub mod role;
 pub mod time;

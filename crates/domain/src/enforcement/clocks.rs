@@ -4,37 +4,11 @@
 //! periods of ten days or less. The day an event happens is not counted (the period starts
 //! the next day).
 
-use serde::Serialize;
-use time::{Date, Duration};
+use time::Date;
 
 use super::Stage;
 use crate::core::calendar::WorkingCalendar;
-
-/// How a period counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Count {
-    CalendarDays,
-    WorkingDays,
-}
-
-/// One clock running on a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct Clock {
-    /// A stable name: `decision`, `hearing_request`, `service`, `payment`, `court_application`.
-    pub name: &'static str,
-    pub label_zh: &'static str,
-    /// Where the law sets it.
-    pub article: &'static str,
-    pub days: u32,
-    pub count: Count,
-    pub from: String,
-    pub due: String,
-    /// The day it was met, if it was.
-    pub met_on: Option<String>,
-    /// Past due and not met (on the day of evaluation).
-    pub overdue: bool,
-}
+pub use crate::core::clock::{Clock, Count, clock};
 
 /// The dates a case has reached so far, and what stretches its clocks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,42 +35,6 @@ pub const HEARING_NOTICE_DAYS: u32 = 7;
 pub const SERVICE_DAYS: u32 = 7;
 pub const PAYMENT_DAYS: u32 = 15;
 pub const COURT_AFTER_REMINDER_DAYS: u32 = 10;
-
-fn add(cal: &WorkingCalendar, from: Date, days: u32, count: Count) -> Date {
-    match count {
-        Count::CalendarDays => from + Duration::days(i64::from(days)),
-        Count::WorkingDays => cal.add_working_days(from, days),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn clock(
-    cal: &WorkingCalendar,
-    today: Date,
-    name: &'static str,
-    label_zh: &'static str,
-    article: &'static str,
-    from: Date,
-    days: u32,
-    count: Count,
-    met: Option<Date>,
-) -> Clock {
-    let due = add(cal, from, days, count);
-    Clock {
-        name,
-        label_zh,
-        article,
-        days,
-        count,
-        from: from.to_string(),
-        due: due.to_string(),
-        met_on: met.map(|d| d.to_string()),
-        overdue: match met {
-            Some(m) => m > due,
-            None => today > due,
-        },
-    }
-}
 
 /// Every clock that has started on a case, evaluated on `today`.
 pub fn clocks(cal: &WorkingCalendar, d: &CaseDates, stage: Stage, today: Date) -> Vec<Clock> {
