@@ -84,6 +84,7 @@ pub struct DemoSummary {
     pub events: usize,
     /// Amounts of village collective income.
     pub income: usize,
+    pub petitions: usize,
 }
 
 impl App {
@@ -98,6 +99,7 @@ impl App {
         summary.inspections = crate::inspection::demo::seed(self).await?;
         summary.events = crate::command::demo::seed(self).await?;
         summary.income = crate::income::demo::seed(self).await?;
+        summary.petitions = crate::petition::demo::seed(self).await?;
         Ok(summary)
     }
 

@@ -31,6 +31,9 @@ pub enum AppError {
     /// A stored file could not be written, or read back intact.
     #[error("{0}")]
     Files(String),
+    /// The installation lacks a setting this needs.
+    #[error("{0}")]
+    Unconfigured(&'static str),
 }
 
 impl From<StoreError> for AppError {
@@ -55,6 +58,7 @@ impl AppError {
             AppError::RateLimited => "rate_limited",
             AppError::Conflict(_) => "conflict",
             AppError::Store(_) | AppError::Files(_) => "internal",
+            AppError::Unconfigured(_) => "unconfigured",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod error;
 pub mod income;
 pub mod indicators;
 pub mod inspection;
+pub mod petition;
 pub mod restructuring;
 
 use std::sync::{Arc, RwLock};
@@ -47,6 +48,8 @@ pub struct Settings {
     pub files_dir: std::path::PathBuf,
     /// A village whose operating income in a year is below this is weak (薄弱村).
     pub weak_village_below_fen: i64,
+    /// Seals petitioners' personal data; without it petitions cannot be taken.
+    pub petition_key: Option<petition::PetitionKey>,
 }
 
 impl Default for Settings {
@@ -59,6 +62,7 @@ impl Default for Settings {
             files_dir: "grassroots-files".into(),
             // 10万元: the line Anhui's 2021 plans set for weak villages.
             weak_village_below_fen: 10_000_000,
+            petition_key: None,
         }
     }
 }

@@ -149,10 +149,14 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
         .clone()
         .or_else(|| if is_demo { None } else { file.database_url.clone() })
         .unwrap_or_else(|| default_db.into());
-    let open = || async { App::open(&url, file.settings(is_demo)).await.map_err(explain) };
+    let settings = file.settings(is_demo)?;
+    let open = || async { App::open(&url, settings.clone()).await.map_err(explain) };
     match cli.command {
         Command::Serve(args) => {
             let app = open().await?;
+            if app.settings.petition_key.is_none() {
+                tracing::warn!("petition_key is not set: petitions cannot be registered or read until it is");
+            }
             serve::serve(app, &args, &file, false).await?;
         }
         Command::Demo { serve: args, public, no_serve } => {
@@ -164,7 +168,7 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
             }
             let app = open().await?;
             let s = app.seed_demo().await.map_err(explain)?;
-            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, tasks = s.tasks, plan = s.plan, empowerment = s.empowerment, cases = s.cases, inspections = s.inspections, events = s.events, income = s.income, database = %url, "demo data ready");
+            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, tasks = s.tasks, plan = s.plan, empowerment = s.empowerment, cases = s.cases, inspections = s.inspections, events = s.events, income = s.income, petitions = s.petitions, database = %url, "demo data ready");
             if !no_serve {
                 println!(
                     "demo: open http://{listen}/ and log in as, e.g., suixi.admin / {}",

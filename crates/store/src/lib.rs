@@ -18,6 +18,7 @@ pub mod empowerment;
 pub mod enforcement;
 pub mod income;
 pub mod inspection;
+pub mod petition;
 pub mod restructuring;
 
 use std::collections::BTreeMap;
@@ -86,6 +87,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "income",
         include_str!("../migrations/sqlite/0009_income.sql"),
         include_str!("../migrations/postgres/0009_income.sql"),
+    ),
+    (
+        10,
+        "petition",
+        include_str!("../migrations/sqlite/0010_petition.sql"),
+        include_str!("../migrations/postgres/0010_petition.sql"),
     ),
 ];
 

@@ -50,6 +50,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Store(_) | AppError::Files(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Unconfigured(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 

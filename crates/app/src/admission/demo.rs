@@ -27,11 +27,11 @@ pub(crate) async fn seed(app: &App) -> Result<usize> {
     }
     for (code, note) in [
         (SUIXI, "濉溪县乡镇履职事项清单模板"),
-        (LINHUAN, "临涣镇履职事项清单（2022年版）"),
-        (SHUANGDUIJI, "双堆集镇履职事项清单（2022年版）"),
+        (LINHUAN, "临涣镇履职事项清单（2021年版）"),
+        (SHUANGDUIJI, "双堆集镇履职事项清单（2021年版）"),
     ] {
         let v = app.import_list(&staffing, &DivisionCode::parse(code)?, LISTS, note).await?;
-        app.publish_list(&staffing, v.id, PublishRequest { effective_from: "2022-03-01".into() }).await?;
+        app.publish_list(&staffing, v.id, PublishRequest { effective_from: "2021-10-01".into() }).await?;
     }
     let tasks = read_tasks(TASKS)?;
     let mut sent = Vec::new();

@@ -20,12 +20,11 @@ use grassroots_domain::page::{Page, PageRequest};
 use grassroots_domain::restructuring::PlanDocument;
 use grassroots_store::command as store;
 use grassroots_store::core::{bodies, divisions};
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
 use crate::core::audit::{self, Change};
-use crate::core::{now, parse_day, required, today};
+use crate::core::{now, parse_day, required, today, tracking};
 use crate::{Actor, App, AppError, Result};
 
 /// Reports of the same category in the same town within this many days are compared.
@@ -157,21 +156,6 @@ pub struct Board {
     pub by_office: Vec<(String, i64, i64)>,
 }
 
-/// SJ, the day, and ten characters drawn from 32 that are not mistaken for one another:
-/// about 10¹⁵ numbers a day, so a number cannot be guessed.
-fn tracking_number() -> String {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    let day = today().to_string().replace('-', "");
-    let mut rng = rand::rng();
-    let tail: String = (0..10).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
-    format!("SJ{day}{tail}")
-}
-
-/// Wrong lookups of one number, or from one address, before they must wait.
-const TRACK_FAILURES_PER_NUMBER: i64 = 5;
-const TRACK_FAILURES_PER_ADDRESS: i64 = 20;
-const TRACK_WINDOW_MINUTES: i64 = 15;
-
 impl App {
     /// Records a report and answers with the event's page data.
     pub async fn report_event(&self, actor: &Actor, req: ReportRequest) -> Result<EventView> {
@@ -225,7 +209,7 @@ impl App {
             county_code: String::new(),
             town_code: String::new(),
             division_code: code.as_str().to_owned(),
-            tracking_number: tracking_number(),
+            tracking_number: tracking::tracking_number("SJ"),
             source: req.source,
             category: req.category,
             title: req.title.trim().to_owned(),
@@ -607,21 +591,14 @@ impl App {
     /// The reporter's view: found only with the tracking number and the phone given. Wrong
     /// lookups are counted per number and per address, and too many must wait.
     pub async fn track_event(&self, req: &TrackRequest, address: &str) -> Result<(Event, Tracking)> {
-        use grassroots_store::core::throttle::{self, Outcome};
-        let key = format!("track:{}", req.tracking_number.trim());
-        let since = crate::core::stored_in(-Duration::minutes(TRACK_WINDOW_MINUTES));
+        let number = req.tracking_number.trim();
         let mut c = self.store.conn().await?;
-        if throttle::failures_for_user(&mut c, &key, &since).await? >= TRACK_FAILURES_PER_NUMBER
-            || throttle::failures_from_address(&mut c, address, &since).await? >= TRACK_FAILURES_PER_ADDRESS
-        {
-            return Err(AppError::RateLimited);
-        }
-        let phone: String = req.phone.chars().filter(|c| c.is_ascii_digit()).collect();
-        let found = store::by_tracking_number(&mut c, req.tracking_number.trim())
+        tracking::check_lookup(&mut c, number, address).await?;
+        let phone = tracking::digits(&req.phone);
+        let found = store::by_tracking_number(&mut c, number)
             .await?
             .filter(|e| !phone.is_empty() && e.reporter_phone == phone);
-        let outcome = if found.is_some() { Outcome::Succeeded } else { Outcome::Failed };
-        throttle::record(&mut c, &key, address, &now(), outcome).await?;
+        tracking::record_lookup(&mut c, number, address, found.is_some()).await?;
         let event = found.ok_or(AppError::NotFound)?;
         let tracking = Tracking {
             tracking_number: event.tracking_number.clone(),

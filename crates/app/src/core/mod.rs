@@ -9,6 +9,7 @@ pub mod divisions;
 pub mod password;
 pub mod sheet;
 pub mod tokens;
+pub(crate) mod tracking;
 pub mod users;
 
 use time::OffsetDateTime;

@@ -60,10 +60,15 @@ pub const DEFINITIONS: &[(&str, &str, &str, &str)] = &[
     (
         "petitions",
         "信访件数",
-        "当年登记的信访事项数（信访模块启用后计算）",
-        "petitions registered in the year (computed once the petition flow is in use)",
+        "当年收到的信访事项数（批次，联名信访计一件），按收到日期计",
+        "petitions received in the year, by the day received (a joint petition counts once)",
     ),
-    ("petitions_yoy", "信访同比", "（本年 − 上年）÷ 上年", "(this year − last) ÷ last"),
+    (
+        "petitions_yoy",
+        "信访同比",
+        "（本年件数 − 上年件数）÷ 上年件数",
+        "(this year's petitions − last year's) ÷ last year's",
+    ),
     (
         "collective_income_fen",
         "村级集体经济收入",
@@ -302,6 +307,10 @@ impl App {
         let income = self.income(actor, h.division_code.as_str(), year).await?;
         h.collective_income_fen = (income.total.fen > 0).then_some(income.total.fen);
         h.collective_income_yoy = income.total.growth;
+        let code = h.division_code.as_str();
+        let (now, last_year) = (self.petition_figures(code, year).await?, self.petition_figures(code, year - 1).await?);
+        h.petitions = some(now.petitions);
+        h.petitions_yoy = grassroots_domain::income::growth(now.petitions, last_year.petitions);
         Ok(h)
     }
 }

@@ -45,7 +45,7 @@ both_backends!(lists_are_versioned_published_and_compared, |db: TestDb| async mo
     let old = app.list_in_force(&staffing, &linhuan, "2024-12-31").await.unwrap();
     let new = app.list_in_force(&staffing, &linhuan, "2025-07-01").await.unwrap();
     assert_eq!((old.version.number, new.version.number), (1, 2));
-    assert_eq!(old.items.len(), 49);
+    assert_eq!(old.items.len(), 58);
     assert_eq!(new.items.len(), 48);
     let d = app.diff_lists(&staffing, v1.id, v2.id).await.unwrap();
     assert_eq!((d.added.len(), d.removed.len(), d.changed.len(), d.unchanged), (0, 1, 1, 47));
@@ -74,7 +74,7 @@ both_backends!(towns_inherit_the_county_template, |db: TestDb| async move {
     let draft = app.inherit_list(&staffing, &code("340621105")).await.unwrap();
     assert_eq!(draft.based_on, Some(template.id));
     let got = app.get_list(&staffing, draft.id).await.unwrap();
-    assert_eq!(got.items.len(), 49);
+    assert_eq!(got.items.len(), 58);
     assert_eq!(got.items.iter().filter(|i| i.kind == ItemKind::Negative).count(), 13);
 });
 
@@ -128,7 +128,7 @@ async fn lists_over_http_round_trip_through_xlsx() {
         ),
         (0, 0, 0)
     );
-    assert_eq!(d["unchanged"], 49);
+    assert_eq!(d["unchanged"], 58);
 
     let r = c.get("/api/v1/divisions/340621104/lists/in-force?date=2023-01-01").await.json();
     assert_eq!(r["version"]["id"].as_i64(), Some(id));

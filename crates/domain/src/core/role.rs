@@ -65,6 +65,9 @@ pub enum Permission {
     DispatchEvents,
     /// Work an event dispatched to one's office.
     HandleEvents,
+    /// Register petitions, take their steps and see petitioners' data in clear (the
+    /// town's office, the county's petition bureau).
+    HandlePetitions,
     /// Record villages' collective income (the town's office, the county's agriculture
     /// department).
     RecordIncome,
@@ -147,7 +150,7 @@ impl Role {
             ),
             DispatchEvents => self == Role::Dispatcher,
             HandleEvents => matches!(self, Role::TownOfficer | Role::Dispatcher | Role::Inspector),
-            RecordIncome => matches!(self, Role::TownOfficer | Role::DepartmentOfficer),
+            RecordIncome | HandlePetitions => matches!(self, Role::TownOfficer | Role::DepartmentOfficer),
         }
     }
 
