@@ -10,6 +10,7 @@ mod empowerment;
 mod enforcement;
 mod income;
 mod indicators;
+mod petition;
 mod restructuring;
 mod serve;
 
@@ -92,6 +93,9 @@ enum Command {
     /// Enforcement cases.
     #[command(subcommand)]
     Cases(enforcement::CasesCommand),
+    /// Petitions (信访).
+    #[command(subcommand)]
+    Petitions(petition::PetitionsCommand),
     /// Village collective income.
     #[command(subcommand)]
     Income(income::IncomeCommand),
@@ -192,6 +196,7 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
         Command::Powers(cmd) => return empowerment::powers(open().await?, cmd).await,
         Command::Events(cmd) => command::events(open().await?, cmd).await?,
         Command::Cases(cmd) => enforcement::cases(open().await?, cmd).await?,
+        Command::Petitions(cmd) => petition::petitions(open().await?, cmd).await?,
         Command::Income(cmd) => income::income(open().await?, cmd).await?,
         Command::Report(args) => indicators::report(open().await?, args).await?,
         Command::Backup { path } => {

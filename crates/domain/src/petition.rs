@@ -501,7 +501,10 @@ mod tests {
         let p = p.checked().unwrap();
         assert_eq!(p.id_number, "11010519491231002X");
         let m = p.masked();
-        assert_eq!((m.name.as_str(), m.id_number.as_str(), m.phone.as_str()), ("张*", "110105***********X", "138****1234"));
+        assert_eq!(
+            (m.name.as_str(), m.id_number.as_str(), m.phone.as_str()),
+            ("张*", "110105***********X", "138****1234")
+        );
         assert_eq!(m.address, "淮北市濉溪县……");
         let e = Petitioner::default().checked().unwrap_err();
         let fields: Vec<&str> = e.errors.iter().map(|f| f.location.as_str()).collect();

@@ -235,6 +235,10 @@ pub fn error_message(lang: Lang, code: &str) -> &'static str {
         "validation_failed" | "invalid_form" => ("输入有误：", "Please correct the input:"),
         "conflict" => ("与现有记录冲突：", "Conflicts with an existing record:"),
         "payload_too_large" => ("提交的内容过大。", "The submission is too large."),
+        "unconfigured" => (
+            "系统尚未配置信访个人信息加密密钥（petition_key），暂不能办理信访。",
+            "The petition key (petition_key) is not configured; petitions cannot be taken yet.",
+        ),
         _ => ("服务器内部错误，请稍后再试。", "Internal error; please try again later."),
     };
     match lang {
@@ -330,6 +334,19 @@ pub fn field_error(lang: Lang, e: &grassroots_domain::FieldError) -> String {
         "invalid_income_source" => "收入来源须为经营收入、发包及上交收入、投资收益、补助收入或其他收入",
         "unknown_village" => "本辖区没有这个村",
         "duplicate_line" => "同一村、年度、来源重复出现",
+        "invalid_id_number" => "公民身份号码应为 17 位数字加 1 位数字或 X，且含有效出生日期",
+        "id_check_digit" => "公民身份号码校验码不符，请核对",
+        "invalid_phone" => "手机号应为 11 位数字",
+        "invalid_people" => "人数应为 1 至 10000",
+        "invalid_channel" | "invalid_petition_kind" | "invalid_petition_stage" => "取值无效",
+        "not_sent_on" => "只有转送、交办的事项才能提出异议",
+        "objection_late" => "异议应在收到之日起五个工作日内提出（信访工作条例第二十三条）",
+        "request_late" => "超过申请期限（收到答复或复查意见之日起三十日内）",
+        "already_rereviewed" => "该事项已经复核，同一事实和理由不再受理（信访工作条例第三十六条）",
+        "before_last_step" => "日期早于上一环节",
+        "over_extension_limit" => "延长办理期限累计不得超过三十日（信访工作条例第三十四条）",
+        "not_replied" => "答复后方可评价",
+        "invalid_days" => "天数超出范围",
         _ => "",
     };
     match lang {
@@ -388,6 +405,20 @@ fn field_label(location: &str) -> String {
         "file_name" => "文件名",
         "office" => "承办单位",
         "discovered_on" => "发现日期",
+        "petitioner.name" => "信访人姓名",
+        "petitioner.id_number" => "公民身份号码",
+        "petitioner.phone" => "手机号",
+        "petitioner.address" => "通讯地址",
+        "people" => "人数",
+        "received_on" => "收到日期",
+        "hearing_days" => "听证天数",
+        "approved_by" => "批准人",
+        "content" => "诉求内容",
+        "on" => "日期",
+        "stage" => "阶段",
+        "to" => "下一环节",
+        "note" => "处理意见或答复",
+        "days" => "天数",
         other => other,
     }
     .to_owned()

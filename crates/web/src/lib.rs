@@ -53,6 +53,9 @@ const PUBLIC_API: &[(Method, &str)] = &[
     (Method::POST, "/api/v1/public/events"),
     (Method::POST, "/api/v1/public/events/track"),
     (Method::POST, "/api/v1/public/events/rating"),
+    (Method::POST, "/api/v1/public/petitions"),
+    (Method::POST, "/api/v1/public/petitions/track"),
+    (Method::POST, "/api/v1/public/petitions/rating"),
 ];
 
 struct Parts {
@@ -68,7 +71,7 @@ fn parts() -> Parts {
     let others = pages::core::routes(pages::PageRoutes::new());
     let others = pages::restructuring::routes(pages::empowerment::routes(pages::admission::routes(others)));
     let others = pages::command::routes(pages::inspection::routes(pages::enforcement::routes(others)));
-    let others = pages::indicators::routes(pages::income::routes(others))
+    let others = pages::petition::routes(pages::indicators::routes(pages::income::routes(others)))
         .public(Method::GET, "/healthz", ops::healthz)
         .public(Method::GET, "/metrics", ops::metrics)
         .public(Method::GET, "/api/v1/openapi.json", serve_doc);

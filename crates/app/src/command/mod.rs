@@ -595,9 +595,8 @@ impl App {
         let mut c = self.store.conn().await?;
         tracking::check_lookup(&mut c, number, address).await?;
         let phone = tracking::digits(&req.phone);
-        let found = store::by_tracking_number(&mut c, number)
-            .await?
-            .filter(|e| !phone.is_empty() && e.reporter_phone == phone);
+        let found =
+            store::by_tracking_number(&mut c, number).await?.filter(|e| !phone.is_empty() && e.reporter_phone == phone);
         tracking::record_lookup(&mut c, number, address, found.is_some()).await?;
         let event = found.ok_or(AppError::NotFound)?;
         let tracking = Tracking {

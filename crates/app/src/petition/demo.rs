@@ -64,7 +64,13 @@ struct Seeder<'a> {
 }
 
 impl Seeder<'_> {
-    async fn register(&mut self, kind_of: usize, received: Date, sent_on: bool, who: Option<u32>) -> Result<PetitionId> {
+    async fn register(
+        &mut self,
+        kind_of: usize,
+        received: Date,
+        sent_on: bool,
+        who: Option<u32>,
+    ) -> Result<PetitionId> {
         self.n += 1;
         let (code, name) = self.villages[self.n as usize * 7 % self.villages.len()].clone();
         let (kind, title, content) = MATTERS[kind_of % MATTERS.len()];
@@ -74,7 +80,7 @@ impl Seeder<'_> {
             kind,
             title: title.into(),
             content: format!("{name}村民{content}"),
-            people: if self.n % 10 == 0 { 6 } else { 1 },
+            people: if self.n.is_multiple_of(10) { 6 } else { 1 },
             petitioner: petitioner(who.unwrap_or(self.first + self.n), &name),
             received_on: Some(received.to_string()),
             sent_on,
@@ -107,7 +113,8 @@ impl Seeder<'_> {
             last = asked + Duration::days(21);
             self.go(id, step(Reviewed, last, "复查维持原处理意见")).await?;
         }
-        let closing = PetitionStageRequest { satisfied: Some(i % 13 != 7), ..step(Closed, last + Duration::days(7), "") };
+        let closing =
+            PetitionStageRequest { satisfied: Some(i % 13 != 7), ..step(Closed, last + Duration::days(7), "") };
         self.go(id, closing).await
     }
 }

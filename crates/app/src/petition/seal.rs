@@ -50,7 +50,10 @@ impl PetitionKey {
     }
 
     fn derive(master: &[u8; 32]) -> Self {
-        Self { seal: hmac(master, b"grassroots petition seal v1"), digest: hmac(master, b"grassroots petition digest v1") }
+        Self {
+            seal: hmac(master, b"grassroots petition seal v1"),
+            digest: hmac(master, b"grassroots petition digest v1"),
+        }
     }
 
     /// The petitioner's data encrypted and bound to `tracking_number`.

@@ -46,15 +46,15 @@ both_backends!(lists_are_versioned_published_and_compared, |db: TestDb| async mo
     let new = app.list_in_force(&staffing, &linhuan, "2025-07-01").await.unwrap();
     assert_eq!((old.version.number, new.version.number), (1, 2));
     assert_eq!(old.items.len(), 58);
-    assert_eq!(new.items.len(), 48);
+    assert_eq!(new.items.len(), 57);
     let d = app.diff_lists(&staffing, v1.id, v2.id).await.unwrap();
-    assert_eq!((d.added.len(), d.removed.len(), d.changed.len(), d.unchanged), (0, 1, 1, 47));
+    assert_eq!((d.added.len(), d.removed.len(), d.changed.len(), d.unchanged), (0, 1, 1, 56));
     assert_eq!(d.removed[0].code, "LH-JB-022");
     assert_eq!(d.changed[0].fields[0].0, "title");
 
     // The town sees its lists; another town's officer does not; no one else may publish.
     let officer = actor(&app, "linhuan.officer").await;
-    assert_eq!(app.get_list(&officer, v2.id).await.unwrap().items.len(), 48);
+    assert_eq!(app.get_list(&officer, v2.id).await.unwrap().items.len(), 57);
     assert!(matches!(app.publish_list(&officer, v2.id, publish("2025-07-01")).await, Err(AppError::Forbidden)));
     let other = actor(&app, "shuangduiji.officer").await;
     assert!(matches!(app.get_list(&other, v2.id).await, Err(AppError::NotFound)));
@@ -241,11 +241,9 @@ both_backends!(tasks_are_screened_ruled_appealed_and_counted, |db: TestDb| async
     assert!(matches!(app.rule_on_target(&staffing, second, wrong).await, Err(AppError::Validation(_))));
     let accept = RulingRequest { accept: true, reason: "纳入基本履职事项".into(), add_item: Some(item) };
     assert_eq!(app.rule_on_target(&staffing, second, accept).await.unwrap().state, TargetState::Accepted);
-    let now_in_force = app
-        .list_in_force(&staffing, &code("340621105"), &time::OffsetDateTime::now_utc().date().to_string())
-        .await
-        .unwrap();
-    assert_eq!(now_in_force.items.len(), 50);
+    let now_in_force =
+        app.list_in_force(&staffing, &code("340621105"), &grassroots_app::core::today().to_string()).await.unwrap();
+    assert_eq!(now_in_force.items.len(), 59);
     assert!(matches!(
         app.rule_on_target(&staffing, second, RulingRequest { accept: true, reason: String::new(), add_item: None })
             .await,

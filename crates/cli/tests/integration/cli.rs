@@ -354,11 +354,13 @@ fn the_report_computes_the_reform_s_figures_from_the_records() {
     assert_eq!(linhuan["satisfaction_rate"], 1.0);
     assert_eq!((linhuan["offices_before"].as_i64(), linhuan["offices_after"].as_i64()), (Some(24), Some(10)));
     assert_eq!((linhuan["catalog_matters"].as_i64(), linhuan["powers_granted"].as_i64()), (Some(220), Some(70)));
-    assert!(linhuan["petitions"].is_null(), "no petition flow yet: null, not zero");
+    assert_eq!(linhuan["petitions"], 35);
+    assert_eq!((linhuan["petitions_yoy"].as_f64().unwrap() * 1000.0).round(), -222.0);
+    assert_eq!((linhuan["duties"].as_i64(), linhuan["duty_areas"].as_i64()), (Some(DUTIES), Some(DUTY_AREAS)));
     let shuangduiji = report("340621105");
     assert_eq!((shuangduiji["collective_income_yoy"].as_f64().unwrap() * 1000.0).round(), 2768.0);
     assert_eq!(report("340621")["powers_granted"], 124);
-    // The demo's lists (in force since March 2022) and its 60 tasks, sent today.
+    // The demo's lists (in force since October 2021) and its 60 tasks, sent today.
     let this_year = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8)).year();
     let now = {
         let o = run(&db, &["report", "--division", "340621104", "--year", &this_year.to_string(), "--format", "json"]);

@@ -133,8 +133,14 @@ pub fn files_dir() -> std::path::PathBuf {
     std::env::temp_dir().join("grassroots-test-files")
 }
 
+/// The petition key of the tests (not the demo's, so that tests cannot lean on it).
+pub fn test_key() -> grassroots_app::petition::PetitionKey {
+    grassroots_app::petition::PetitionKey::from_hex(&"5e".repeat(32)).expect("a 32-byte key")
+}
+
 pub async fn open(db: &TestDb) -> App {
-    App::open(&db.url, Settings { files_dir: files_dir(), ..Settings::default() }).await.expect("open app")
+    let settings = Settings { files_dir: files_dir(), petition_key: Some(test_key()), ..Settings::default() };
+    App::open(&db.url, settings).await.expect("open app")
 }
 
 /// An app with the demo counties, bodies and users (no flow data).

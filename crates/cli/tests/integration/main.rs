@@ -20,5 +20,6 @@ mod helpers;
 mod income;
 mod indicators;
 mod inspection;
+mod petition;
 mod restructuring;
 mod store;

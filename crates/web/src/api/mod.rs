@@ -10,6 +10,7 @@ pub mod enforcement;
 pub mod income;
 pub mod indicators;
 pub mod inspection;
+pub mod petition;
 pub mod restructuring;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -34,6 +35,7 @@ use crate::state::WebState;
         (name = "enforcement", description = "Enforcement cases under the Administrative Penalty Law, with their statutory clocks"),
         (name = "inspection", description = "Joint inspections (综合查一次): one visit per target for many departments"),
         (name = "command", description = "The command center: events, dispatch with working-day deadlines, the public's reports"),
+        (name = "petition", description = "Petitions (信访): stages and clocks of the 2022 regulation, sealed personal data, the public's petitions"),
         (name = "income", description = "Village collective income by source, year on year, and the weak villages"),
         (name = "indicators", description = "The reform's headline figures, computed from the records"),
     ),
@@ -66,7 +68,7 @@ pub fn routes() -> (axum::Router<WebState>, utoipa::openapi::OpenApi) {
     ]);
     let routes = core::routes(OpenApiRouter::with_openapi(doc));
     let routes = empowerment::routes(restructuring::routes(admission::task_routes(admission::routes(routes))));
-    let routes = income::routes(command::routes(inspection::routes(enforcement::routes(routes))));
+    let routes = petition::routes(income::routes(command::routes(inspection::routes(enforcement::routes(routes)))));
     let routes = indicators::routes(routes);
     let (router, doc) = routes.split_for_parts();
     (router, doc)

@@ -320,11 +320,11 @@ struct PublicTrackPage {
     phone: String,
 }
 
-fn token_matches(jar: &CookieJar, sent: &str) -> bool {
+pub(super) fn token_matches(jar: &CookieJar, sent: &str) -> bool {
     jar.get(LOGIN_CSRF_COOKIE).is_some_and(|c| !c.value().is_empty() && same_secret(sent, c.value()))
 }
 
-fn lookup_failed(lang: Lang, e: &grassroots_app::AppError) -> String {
+pub(super) fn lookup_failed(lang: Lang, e: &grassroots_app::AppError) -> String {
     match e {
         grassroots_app::AppError::RateLimited => {
             lang.pick("查询失败次数过多，请稍后再试。", "Too many failed lookups; try again later.").to_owned()
@@ -333,7 +333,7 @@ fn lookup_failed(lang: Lang, e: &grassroots_app::AppError) -> String {
     }
 }
 
-fn stale_form(lang: Lang) -> Response {
+pub(super) fn stale_form(lang: Lang) -> Response {
     error_page(lang, ApiError::new(StatusCode::FORBIDDEN, "csrf_failed", "form token mismatch"))
 }
 

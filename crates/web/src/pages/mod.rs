@@ -10,6 +10,7 @@ pub mod enforcement;
 pub mod income;
 pub mod indicators;
 pub mod inspection;
+pub mod petition;
 pub mod restructuring;
 
 use askama::Template;

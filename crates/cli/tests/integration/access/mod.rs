@@ -112,7 +112,7 @@ async fn every_route_every_role_every_scope() {
                     ),
                     Rule::Dispatcher => *role == Role::Dispatcher,
                     Rule::Handler => matches!(role, Role::TownOfficer | Role::Dispatcher | Role::Inspector),
-                    Rule::Income => matches!(role, Role::TownOfficer | Role::DepartmentOfficer),
+                    Rule::Income | Rule::Petitions => matches!(role, Role::TownOfficer | Role::DepartmentOfficer),
                 };
                 let no_such_list = (r.path.contains("/lists/{id}") && objects.list.is_none())
                     || ((r.path.contains("/tasks/{id}") || r.path.contains("/task-targets/{id}"))
@@ -121,7 +121,8 @@ async fn every_route_every_role_every_scope() {
                     || (r.path.contains("/orders/{id}") && objects.order.is_none())
                     || (r.path.contains("/cases/{id}") && objects.case.is_none())
                     || (r.path.contains("/inspections/{id}") && objects.visit.is_none())
-                    || (r.path.contains("/events/{id}") && objects.event.is_none());
+                    || (r.path.contains("/events/{id}") && objects.event.is_none())
+                    || (r.path.contains("/petitions/{id}") && objects.petition.is_none());
                 let s = reply.status;
                 let what = format!(
                     "{username} ({role}) {} {path} [{scope:?}] → {s}: {}",

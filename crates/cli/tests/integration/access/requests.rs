@@ -162,6 +162,17 @@ pub(super) fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         ("POST", "/api/v1/events/{id}/pause") | ("POST", "/events/{id}/pause") => {
             json!({ "action": "pause", "reason": "测试" })
         }
+        ("POST", "/api/v1/petitions") => super::world::petition_json(&home.division[..home.division.len().min(9)]),
+        ("POST", "/petitions") => json!({
+            "division": &home.division[..home.division.len().min(9)], "channel": "letter", "kind": "claim",
+            "title": "测试信访事项", "name": "测试", "id_number": "11010519491231002X", "phone": "13800001234",
+            "address": "测试地址"
+        }),
+        ("POST", "/api/v1/petitions/{id}/stage") | ("POST", "/petitions/{id}/stage") => json!({ "to": "accepted" }),
+        ("POST", "/api/v1/petitions/{id}/extension") => {
+            json!({ "days": 1, "approved_by": "镇长", "note": "测试" })
+        }
+        ("POST", "/petitions/{id}/extension") => json!({ "days": "1", "approved_by": "镇长", "note": "测试" }),
         _ => json!({}),
     }
 }

@@ -33,6 +33,9 @@ pub(super) enum Rule {
     Handler,
     /// Towns and the county's departments: villages' collective income.
     Income,
+    /// The town's office and the county's petition bureau: petitions, and their
+    /// petitioners in clear.
+    Petitions,
 }
 
 pub(super) fn rule(method: &Method, path: &str) -> Option<Rule> {
@@ -130,6 +133,12 @@ pub(super) fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("GET", "/api/v1/divisions/{code}/headline") => Anyone,
         ("GET", "/dashboard") | ("GET", "/dashboard.xlsx") => Anyone,
         ("POST", "/api/v1/events/{id}/progress") | ("POST", "/events/{id}/progress") => Handler,
+        ("GET", "/api/v1/petitions") | ("GET", "/api/v1/petitions/{id}") => Anyone,
+        ("GET", "/petitions") | ("GET", "/petitions/{id}") => Anyone,
+        ("POST", "/api/v1/petitions") | ("POST", "/petitions") => Petitions,
+        ("GET", "/api/v1/petitions/{id}/petitioner") | ("POST", "/petitions/{id}/petitioner") => Petitions,
+        ("POST", "/api/v1/petitions/{id}/stage") | ("POST", "/petitions/{id}/stage") => Petitions,
+        ("POST", "/api/v1/petitions/{id}/extension") | ("POST", "/petitions/{id}/extension") => Petitions,
         _ => return None,
     })
 }

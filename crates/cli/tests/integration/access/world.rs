@@ -13,6 +13,7 @@ use grassroots_app::core::users::NewUserRequest;
 use grassroots_app::empowerment::rounds::{NewRoundRequest, OrderRequest};
 use grassroots_app::enforcement::FileRequest;
 use grassroots_app::inspection::{MergeRequest, PlanRequest, TargetRequest};
+use grassroots_app::petition::PetitionRequest;
 use grassroots_app::restructuring::{ApproveRequest, parse_document};
 use grassroots_app::{Actor, App};
 use grassroots_domain::command::{Category, Source};
@@ -56,6 +57,7 @@ pub(super) struct Objects {
     pub(super) event: Option<i64>,
     /// A photo attached to that event.
     pub(super) attachment: Option<i64>,
+    pub(super) petition: Option<i64>,
 }
 
 pub(super) struct World {
@@ -152,6 +154,7 @@ impl World {
                     open_plan: None,
                     event: None,
                     attachment: None,
+                    petition: None,
                 },
             );
         }
@@ -247,6 +250,7 @@ impl World {
             let event = app.report_event(&sys, event_report(&town)).await.unwrap().event.id;
             let photo = [0xFF, 0xD8, 0xFF, 0xE0, b'J', b'F', b'I', b'F'].to_vec();
             let attachment = app.attach_to_event(&sys, event, "现场.jpg", photo).await.unwrap().id;
+            let petition = app.register_petition(&sys, petition_request(&town)).await.unwrap().petition.id;
             for d in [town.as_str(), &town[..6]] {
                 if let Some(o) = at.get_mut(d).filter(|o| o.plan.is_none()) {
                     o.plan = Some(plan.0);
@@ -257,6 +261,7 @@ impl World {
                     o.open_plan = Some(open_plan);
                     o.event = Some(event.0);
                     o.attachment = Some(attachment.0);
+                    o.petition = Some(petition.0);
                 }
             }
         }
@@ -297,6 +302,18 @@ pub(super) fn event_report(division: &str) -> ReportRequest {
     }
 }
 
+pub(super) fn petition_request(town: &str) -> PetitionRequest {
+    serde_json::from_value(petition_json(town)).unwrap()
+}
+
+/// A petition about `town` as the API takes it.
+pub(super) fn petition_json(town: &str) -> serde_json::Value {
+    serde_json::json!({
+        "division": town, "channel": "letter", "kind": "claim", "title": "测试信访事项",
+        "petitioner": {"name": "测试", "id_number": "11010519491231002X", "phone": "13800001234", "address": "测试地址"}
+    })
+}
+
 /// A case on a statutory duty of the town, which needs no devolved power.
 pub(super) fn case_filing(town: &str) -> FileRequest {
     FileRequest {
@@ -335,6 +352,8 @@ pub(super) fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
         o.case.unwrap_or(0)
     } else if path.contains("/inspections/{id}") {
         o.visit.unwrap_or(0)
+    } else if path.contains("/petitions/{id}") {
+        o.petition.unwrap_or(0)
     } else if path.contains("/events/{id}") {
         o.event.unwrap_or(0)
     } else if path.contains("/users/") {
