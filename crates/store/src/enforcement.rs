@@ -171,6 +171,46 @@ pub async fn filed_between(c: &mut AnyConnection, division: &str, from: &str, to
     rows.iter().map(case).collect()
 }
 
+/// What the headline figures need of a county's or town's cases filed between two days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaseFigures {
+    pub filed: i64,
+    pub closed: i64,
+    /// Calendar days from filing to closing, summed over the closed.
+    pub days: i64,
+    pub rated: i64,
+    /// Rated satisfied or fairly satisfied.
+    pub satisfied: i64,
+}
+
+/// The cases of a county (6-digit code) or town filed between two days, counted in one
+/// aggregate.
+pub async fn figures(c: &mut AnyConnection, code: &str, from: &str, to: &str) -> Result<CaseFigures> {
+    let column = if code.len() == 6 { "county_code" } else { "division_code" };
+    let days = format!("{} - {}", crate::day_number(c, "closed_on"), crate::day_number(c, "filed_on"));
+    let row = sqlx::query(sql!(
+        "SELECT COUNT(*) AS filed, COUNT(closed_on) AS closed, \
+         CAST(COALESCE(SUM(CASE WHEN closed_on IS NOT NULL THEN {days} END), 0) AS BIGINT) AS days, \
+         COUNT(satisfaction) AS rated, \
+         CAST(COALESCE(SUM(CASE WHEN satisfaction IN ($4, $5) THEN 1 ELSE 0 END), 0) AS BIGINT) AS satisfied \
+         FROM enforcement_case WHERE {column} = $1 AND filed_on >= $2 AND filed_on <= $3"
+    ))
+    .bind(code)
+    .bind(from)
+    .bind(to)
+    .bind(Satisfaction::Satisfied.as_str())
+    .bind(Satisfaction::Fair.as_str())
+    .fetch_one(c)
+    .await?;
+    Ok(CaseFigures {
+        filed: row.try_get("filed")?,
+        closed: row.try_get("closed")?,
+        days: row.try_get("days")?,
+        rated: row.try_get("rated")?,
+        satisfied: row.try_get("satisfied")?,
+    })
+}
+
 /// Writes the case's changeable fields as given, if it is still at `expected` stage; false
 /// when someone moved it first.
 pub async fn update(c: &mut AnyConnection, next: &Case, expected: Stage) -> Result<bool> {

@@ -75,3 +75,15 @@ pub async fn lines(c: &mut AnyConnection, code: &str, year: i32) -> Result<Vec<I
         })
         .collect()
 }
+
+/// The sum of every amount of the villages under `code` (a county, town or village) in `year`.
+pub async fn total(c: &mut AnyConnection, code: &str, year: i32) -> Result<i64> {
+    Ok(sqlx::query_scalar(sql!(
+        "SELECT CAST(COALESCE(SUM(i.amount_fen), 0) AS BIGINT) FROM village_income i WHERE {} AND i.year = $2",
+        under(code)
+    ))
+    .bind(code)
+    .bind(i64::from(year))
+    .fetch_one(c)
+    .await?)
+}

@@ -299,6 +299,20 @@ pub async fn visits_between(
     rows.iter().map(visit).collect()
 }
 
+/// Joint visits made (not only planned) in a county (6-digit code) or town between two days.
+pub async fn visits_made(c: &mut AnyConnection, code: &str, from: &str, to: &str) -> Result<i64> {
+    let column = if code.len() == 6 { "county_code" } else { "division_code" };
+    Ok(sqlx::query_scalar(sql!(
+        "SELECT COUNT(*) FROM joint_inspection WHERE {column} = $1 AND visit_on >= $2 AND visit_on <= $3 \
+         AND done_on IS NOT NULL"
+    ))
+    .bind(code)
+    .bind(from)
+    .bind(to)
+    .fetch_one(c)
+    .await?)
+}
+
 pub async fn results(c: &mut AnyConnection, id: InspectionId) -> Result<Vec<ItemResult>> {
     let rows = sqlx::query(
         "SELECT item_code, department, text, outcome, note, action, rectify_by, rechecked_on, case_id \

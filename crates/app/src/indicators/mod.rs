@@ -192,7 +192,44 @@ impl Headline {
     }
 }
 
+/// What the trend charts show of a county or town in one year.
+#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
+pub struct YearFigures {
+    pub year: i32,
+    pub cases: i64,
+    pub joint_inspections: i64,
+    pub petitions: i64,
+    pub collective_income_fen: i64,
+}
+
 impl App {
+    /// A county's or town's cases, joint inspections, petitions and collective income in
+    /// each of `years`: four aggregates a year, for the trend charts.
+    pub async fn trend(
+        &self,
+        actor: &Actor,
+        division: &str,
+        years: std::ops::RangeInclusive<i32>,
+    ) -> Result<Vec<YearFigures>> {
+        actor.require(Permission::ReadDirectory)?;
+        let mut c = self.store.conn().await?;
+        let d = divisions::get(&mut c, &DivisionCode::parse(division)?).await?.ok_or(AppError::NotFound)?;
+        actor.within(&d.path)?;
+        let code = d.division.code.as_str();
+        let mut out = Vec::new();
+        for year in years {
+            let (first, last) = (format!("{year}-01-01"), format!("{year}-12-31"));
+            out.push(YearFigures {
+                year,
+                cases: grassroots_store::enforcement::figures(&mut c, code, &first, &last).await?.filed,
+                joint_inspections: grassroots_store::inspection::visits_made(&mut c, code, &first, &last).await?,
+                petitions: grassroots_store::petition::received_in_year(&mut c, code, year).await?.0,
+                collective_income_fen: grassroots_store::income::total(&mut c, code, year).await?,
+            });
+        }
+        Ok(out)
+    }
+
     /// A town's headline; or a county's, followed by those of its towns that have records.
     pub async fn headlines(&self, actor: &Actor, division: &str, year: i32) -> Result<Vec<Headline>> {
         let first = self.headline(actor, division, year).await?;
@@ -246,8 +283,11 @@ impl App {
             ..Default::default()
         };
 
+        let code = d.division.code.as_str();
         let mut c = self.store.conn().await?;
-        let (mut cases, mut visits, mut received, mut refused) = (Vec::new(), 0, 0, 0);
+        let cases = grassroots_store::enforcement::figures(&mut c, code, &first, &last).await?;
+        let visits = grassroots_store::inspection::visits_made(&mut c, code, &first, &last).await?;
+        let (mut received, mut refused) = (0, 0);
         let (mut before, mut after, mut granted, mut duties) = (0, 0, 0, 0);
         let mut areas = BTreeSet::new();
         // Tasks carry instants: the year runs from midnight to midnight in Shanghai.
@@ -259,9 +299,6 @@ impl App {
         };
         let (year_starts, year_ends) = (new_year(year), new_year(year + 1));
         for town in &towns {
-            cases.extend(grassroots_store::enforcement::filed_between(&mut c, town, &first, &last).await?);
-            let done = grassroots_store::inspection::visits_between(&mut c, town, &first, &last).await?;
-            visits += done.iter().filter(|v| v.done_on.is_some()).count() as i64;
             let (r, f) =
                 grassroots_store::admission::tasks::received_and_refused(&mut c, town, &year_starts, &year_ends)
                     .await?;
@@ -291,10 +328,9 @@ impl App {
                 Err(e) => return Err(e),
             }
         }
-        let figures = crate::enforcement::indicators(&self.calendar(), &cases);
-        h.cases = some(figures.filed);
-        h.avg_case_days = figures.avg_days;
-        h.satisfaction_rate = figures.satisfaction_rate;
+        h.cases = some(cases.filed);
+        h.avg_case_days = (cases.closed > 0).then(|| cases.days as f64 / cases.closed as f64);
+        h.satisfaction_rate = (cases.rated > 0).then(|| cases.satisfied as f64 / cases.rated as f64);
         h.joint_inspections = some(visits);
         h.tasks_received = some(received);
         h.tasks_refused = h.tasks_received.map(|_| refused);
@@ -307,7 +343,6 @@ impl App {
         let income = self.income(actor, h.division_code.as_str(), year).await?;
         h.collective_income_fen = (income.total.fen > 0).then_some(income.total.fen);
         h.collective_income_yoy = income.total.growth;
-        let code = h.division_code.as_str();
         let (now, last_year) = (self.petition_figures(code, year).await?, self.petition_figures(code, year - 1).await?);
         h.petitions = some(now.petitions);
         h.petitions_yoy = grassroots_domain::income::growth(now.petitions, last_year.petitions);

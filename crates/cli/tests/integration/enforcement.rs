@@ -76,6 +76,17 @@ both_backends!(the_pilot_year_is_computed_from_its_cases, |db: TestDb| async mov
     assert!((moved.avg_days.unwrap() - 265.0 / 52.0).abs() < 1e-9, "{moved:?}");
     assert!((moved.satisfaction_rate.unwrap() - 51.0 / 52.0).abs() < 1e-9);
     assert!(v.case.document_number.starts_with("临涣综执罚〔2022〕"), "{}", v.case.document_number);
+
+    // The headline counts the same cases in one aggregate per division, on either backend.
+    for division in ["340621104", "340621"] {
+        let h = app.headline(&leader, division, 2021).await.unwrap();
+        assert_eq!((h.cases, h.avg_case_days, h.satisfaction_rate), (Some(51), Some(5.0), Some(1.0)), "{division}");
+        let h = app.headline(&leader, division, 2022).await.unwrap();
+        assert_eq!((h.cases, h.avg_case_days, h.satisfaction_rate), (Some(1), Some(10.0), Some(0.0)), "{division}");
+    }
+    let trend = app.trend(&leader, "340621", 2020..=2022).await.unwrap();
+    let counted: Vec<_> = trend.iter().map(|y| (y.year, y.cases, y.joint_inspections, y.petitions)).collect();
+    assert_eq!(counted, [(2020, 0, 0, 75), (2021, 51, 28, 62), (2022, 1, 0, 0)]);
 });
 
 both_backends!(a_case_follows_the_law, |db: TestDb| async move {

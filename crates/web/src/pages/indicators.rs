@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use grassroots_app::indicators::{Figure, Headline, xlsx};
+use grassroots_app::indicators::{Figure, Headline, YearFigures, xlsx};
 use serde::Deserialize;
 
 use crate::auth::PageSession;
@@ -76,23 +76,18 @@ async fn dashboard(State(s): State<WebState>, session: PageSession, Query(q): Qu
         if home.len() == 6 {
             divisions.extend(towns_in_scope(&s, &session).await?);
         }
-        Ok::<_, grassroots_app::AppError>((s.app.headlines(&session.actor, &division, year).await?, divisions))
+        let all = s.app.headlines(&session.actor, &division, year).await?;
+        // The trend: the division's own figures over the five years up to this one.
+        let trend = s.app.trend(&session.actor, &division, year - 4..=year).await?;
+        Ok::<_, grassroots_app::AppError>((all, trend, divisions))
     }
     .await;
-    let (all, divisions) = match result {
+    let (all, trend, divisions) = match result {
         Ok(r) => r,
         Err(e) => return error_page(lang, e.into()),
     };
-    // The trend: the division's own figures over the five years up to this one.
-    let mut trend = Vec::new();
-    for y in year - 4..=year {
-        match s.app.headline(&session.actor, &division, y).await {
-            Ok(h) => trend.push(h),
-            Err(e) => return error_page(lang, e.into()),
-        }
-    }
-    let by_year = |keys: &[&str], scale: i64| -> Vec<(String, Vec<i64>)> {
-        trend.iter().map(|h| (h.year.to_string(), keys.iter().map(|k| value(h, k) / scale).collect())).collect()
+    let by_year = |values: &dyn Fn(&YearFigures) -> Vec<i64>| -> Vec<(String, Vec<i64>)> {
+        trend.iter().map(|y| (y.year.to_string(), values(y))).collect()
     };
     let towns = if all.len() > 1 { &all[1..] } else { &all[..] };
     let by_town = |keys: &[&str], scale: i64| -> Vec<(String, Vec<i64>)> {
@@ -102,16 +97,16 @@ async fn dashboard(State(s): State<WebState>, session: PageSession, Query(q): Qu
     let wan = [(lang.pick("万元", "10,000 yuan"), "#2b6cb0")];
     let charts = vec![
         (
-            lang.pick("历年趋势：案件与联合检查", "Trend: cases and joint inspections"),
+            lang.pick("历年趋势：案件、联合检查与信访", "Trend: cases, joint inspections and petitions"),
             chart::bars(
-                &[(cases, "#2b6cb0"), (visits, "#dd6b20")],
-                &by_year(&["cases", "joint_inspections"], 1),
+                &[(cases, "#2b6cb0"), (visits, "#dd6b20"), (lang.pick("信访", "petitions"), "#718096")],
+                &by_year(&|y| vec![y.cases, y.joint_inspections, y.petitions]),
                 false,
             ),
         ),
         (
             lang.pick("历年趋势：村级集体经济收入（万元）", "Trend: collective income (10,000 yuan)"),
-            chart::bars(&wan, &by_year(&["collective_income_fen"], 1_000_000), false),
+            chart::bars(&wan, &by_year(&|y| vec![y.collective_income_fen / 1_000_000]), false),
         ),
         (
             lang.pick("各乡镇：案件与联合检查", "By town: cases and joint inspections"),
