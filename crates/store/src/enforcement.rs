@@ -211,6 +211,19 @@ pub async fn figures(c: &mut AnyConnection, code: &str, from: &str, to: &str) ->
     })
 }
 
+/// How many cases of a county (6-digit code) or town were filed between two days.
+pub async fn filed_count(c: &mut AnyConnection, code: &str, from: &str, to: &str) -> Result<i64> {
+    let column = if code.len() == 6 { "county_code" } else { "division_code" };
+    Ok(sqlx::query_scalar(sql!(
+        "SELECT COUNT(*) FROM enforcement_case WHERE {column} = $1 AND filed_on >= $2 AND filed_on <= $3"
+    ))
+    .bind(code)
+    .bind(from)
+    .bind(to)
+    .fetch_one(c)
+    .await?)
+}
+
 /// Writes the case's changeable fields as given, if it is still at `expected` stage; false
 /// when someone moved it first.
 pub async fn update(c: &mut AnyConnection, next: &Case, expected: Stage) -> Result<bool> {

@@ -211,21 +211,17 @@ pub async fn matters_since(c: &mut AnyConnection, division: &str, since: &str) -
         .collect()
 }
 
-/// Petitions of a county or town (by code) received in a year: how many (批次), the people
-/// they speak for (人次), how many were rated, and how many of those satisfied.
-pub async fn received_in_year(c: &mut AnyConnection, code: &str, year: i32) -> Result<(i64, i64, i64, i64)> {
+/// How many petitions (批次) about a county or town (by code) were received in a year.
+pub async fn received_in_year(c: &mut AnyConnection, code: &str, year: i32) -> Result<i64> {
     let column = if code.len() == 9 { "town_code" } else { "county_code" };
-    let row = sqlx::query(sql!(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(people), 0) AS BIGINT) AS people, COUNT(satisfied) AS rated, \
-         CAST(COALESCE(SUM(satisfied), 0) AS BIGINT) AS satisfied FROM petition WHERE {column} = $1 AND received_on >= $2 \
-         AND received_on < $3"
+    Ok(sqlx::query_scalar(sql!(
+        "SELECT COUNT(*) FROM petition WHERE {column} = $1 AND received_on >= $2 AND received_on < $3"
     ))
     .bind(code)
     .bind(format!("{year:04}-01-01"))
     .bind(format!("{:04}-01-01", year + 1))
     .fetch_one(c)
-    .await?;
-    Ok((row.try_get("n")?, row.try_get("people")?, row.try_get("rated")?, row.try_get("satisfied")?))
+    .await?)
 }
 
 pub async fn log(c: &mut AnyConnection, id: PetitionId, line: &PetitionLogLine) -> Result<()> {

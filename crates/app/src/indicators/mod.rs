@@ -221,9 +221,9 @@ impl App {
             let (first, last) = (format!("{year}-01-01"), format!("{year}-12-31"));
             out.push(YearFigures {
                 year,
-                cases: grassroots_store::enforcement::figures(&mut c, code, &first, &last).await?.filed,
+                cases: grassroots_store::enforcement::filed_count(&mut c, code, &first, &last).await?,
                 joint_inspections: grassroots_store::inspection::visits_made(&mut c, code, &first, &last).await?,
-                petitions: grassroots_store::petition::received_in_year(&mut c, code, year).await?.0,
+                petitions: grassroots_store::petition::received_in_year(&mut c, code, year).await?,
                 collective_income_fen: grassroots_store::income::total(&mut c, code, year).await?,
             });
         }
@@ -312,22 +312,20 @@ impl App {
                 before += doc.departments.len() as i64;
                 after += doc.offices.len() as i64;
             }
-        }
-        drop(c);
-        for town in &towns {
-            granted += self.power_list(actor, town, Some(&last)).await?.powers.len() as i64;
-            let code = DivisionCode::parse(town)?;
-            match self.list_in_force(actor, &code, &last).await {
-                Ok(list) => {
-                    for item in list.items.iter().filter(|i| i.kind == ItemKind::Duty) {
+            if let Some(v) = grassroots_store::empowerment::powers::in_force(&mut c, town, &last).await? {
+                granted += grassroots_store::empowerment::powers::count(&mut c, v.id).await?;
+            }
+            if let Some(v) = grassroots_store::admission::lists::in_force(&mut c, town, &last).await? {
+                for item in grassroots_store::admission::lists::items(&mut c, v.id).await? {
+                    if item.kind == ItemKind::Duty {
                         duties += 1;
-                        areas.insert(item.area.clone());
+                        areas.insert(item.area);
                     }
                 }
-                Err(AppError::NotFound) => {}
-                Err(e) => return Err(e),
             }
         }
+        let catalog = grassroots_store::empowerment::catalog::count(&mut c, county).await?;
+        drop(c);
         h.cases = some(cases.filed);
         h.avg_case_days = (cases.closed > 0).then(|| cases.days as f64 / cases.closed as f64);
         h.satisfaction_rate = (cases.rated > 0).then(|| cases.satisfied as f64 / cases.rated as f64);
@@ -339,13 +337,14 @@ impl App {
         h.powers_granted = some(granted);
         h.duties = some(duties);
         h.duty_areas = some(areas.len() as i64);
-        h.catalog_matters = some(self.export_catalog(&Actor::system("headline"), county).await?.len() as i64);
+        h.catalog_matters = some(catalog);
         let income = self.income(actor, h.division_code.as_str(), year).await?;
         h.collective_income_fen = (income.total.fen > 0).then_some(income.total.fen);
         h.collective_income_yoy = income.total.growth;
-        let (now, last_year) = (self.petition_figures(code, year).await?, self.petition_figures(code, year - 1).await?);
-        h.petitions = some(now.petitions);
-        h.petitions_yoy = grassroots_domain::income::growth(now.petitions, last_year.petitions);
+        let (now, last_year) =
+            (self.petitions_received(code, year).await?, self.petitions_received(code, year - 1).await?);
+        h.petitions = some(now);
+        h.petitions_yoy = grassroots_domain::income::growth(now, last_year);
         Ok(h)
     }
 }

@@ -122,7 +122,7 @@ impl Seeder<'_> {
 /// Returns how many petitions were registered (none when the demo has them already).
 pub(crate) async fn seed(app: &App) -> Result<usize> {
     use PetitionStage::*;
-    if app.petition_figures(LINHUAN, 2021).await?.petitions > 0 {
+    if app.petitions_received(LINHUAN, 2021).await? > 0 {
         return Ok(0);
     }
     let sys = Actor::system("demo");

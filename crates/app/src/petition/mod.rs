@@ -134,15 +134,6 @@ pub struct PetitionTracking {
     pub may_rate: bool,
 }
 
-/// The petitions of a county or town received in a year.
-#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
-pub struct PetitionFigures {
-    pub petitions: i64,
-    pub people: i64,
-    pub rated: i64,
-    pub satisfied: i64,
-}
-
 fn masked(mut p: Petition) -> Petition {
     p.petitioner = p.petitioner.masked();
     p
@@ -642,10 +633,9 @@ impl App {
         Ok(self.track_petition(&track, address).await?.1)
     }
 
-    /// The petitions of a county or town (by code) received in a year.
-    pub async fn petition_figures(&self, code: &str, year: i32) -> Result<PetitionFigures> {
+    /// How many petitions about a county or town (by code) were received in a year.
+    pub async fn petitions_received(&self, code: &str, year: i32) -> Result<i64> {
         let mut c = self.store.conn().await?;
-        let (petitions, people, rated, satisfied) = store::received_in_year(&mut c, code, year).await?;
-        Ok(PetitionFigures { petitions, people, rated, satisfied })
+        Ok(store::received_in_year(&mut c, code, year).await?)
     }
 }

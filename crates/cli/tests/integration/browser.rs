@@ -157,5 +157,46 @@ async fn a_browser_logs_in_and_sees_the_home_page() {
         assert!(started.elapsed() < Duration::from_secs(10), "the order did not appear");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // An overdue petition: the petitioner masked until the officer asks to see them.
+    driver.goto(&format!("{}/petitions?overdue=1", server.base)).await;
+    let petition = driver.attribute("table a[href^='/petitions/']", "href").await;
+    driver.goto(&format!("{}{petition}", server.base)).await;
+    assert!(driver.text("#petitioner").await.contains('*'), "masked at first");
+    driver.click("form[action$='/petitioner'] button").await;
+    let started = Instant::now();
+    while driver.text_now("#petitioner").await.contains('*') {
+        assert!(started.elapsed() < Duration::from_secs(10), "the petitioner was not shown");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The public petitions online and follows it by number and phone.
+    driver.goto(&format!("{}/petition", server.base)).await;
+    for (field, value) in [
+        ("division", "340621104200"),
+        ("title", "建议在村口增设路灯"),
+        ("name", "赵六"),
+        ("id_number", "11010519491231002X"),
+        ("phone", "13800006666"),
+        ("address", "临涣镇临涣村"),
+    ] {
+        driver.type_into(&format!("form[action='/petition'] input[name={field}]"), value).await;
+    }
+    driver.click("form[action='/petition'] button").await;
+    let started = Instant::now();
+    while driver.text_now("#tracking").await.is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(10), "no tracking number");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let number = driver.text("#tracking").await;
+    driver.goto(&format!("{}/petition/track", server.base)).await;
+    driver.type_into("form[action='/petition/track'] input[name=tracking_number]", &number).await;
+    driver.type_into("form[action='/petition/track'] input[name=phone]", "13800006666").await;
+    driver.click("form[action='/petition/track'] button").await;
+    let started = Instant::now();
+    while driver.text_now("#stage").await != "已登记" {
+        assert!(started.elapsed() < Duration::from_secs(10), "the petition was not found by its number");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     driver.cmd(reqwest::Method::DELETE, "", None).await;
 }

@@ -83,6 +83,14 @@ pub struct Filter {
     pub q: String,
 }
 
+/// How many matters a county's catalog holds.
+pub async fn count(c: &mut AnyConnection, county: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM catalog_matter WHERE county_code = $1")
+        .bind(county)
+        .fetch_one(c)
+        .await?)
+}
+
 pub async fn list(
     c: &mut AnyConnection,
     county: &str,

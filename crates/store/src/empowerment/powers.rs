@@ -104,6 +104,14 @@ pub async fn latest(c: &mut AnyConnection, division: &str) -> Result<Option<Powe
 }
 
 /// The powers of a version, by matter code.
+/// How many powers a version of a power list holds.
+pub async fn count(c: &mut AnyConnection, version: PowerListId) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM power_list_entry WHERE version_id = $1")
+        .bind(version.0)
+        .fetch_one(c)
+        .await?)
+}
+
 pub async fn powers(c: &mut AnyConnection, version: PowerListId) -> Result<Vec<(MatterId, Power)>> {
     let rows = sqlx::query(
         "SELECT m.id, m.code, m.name, m.power_type, m.department, m.risk, e.held_since FROM power_list_entry e \
