@@ -1,10 +1,12 @@
 //! The leaders' dashboard over a county with five years of records: loads events, cases
 //! and petitions once (see `common`), then times, in process, what each dashboard page
 //! and `grassroots report` compute — the headline of the county and of a town, the county
-//! beside its towns with the five-year trend, the income summary, the overdue petitions.
+//! beside its towns with the five-year trend, the income summary, the overdue petitions —
+//! and, as the peer, the county's case figures read record by record as a first version did.
 //!
 //! `cargo run --release -p grassroots-app --example dashboard_bench -- URL 800000 200000 200000 50`
-//! (a database with the demo loaded; events, cases and petitions to have; runs of each).
+//! (a database with the demo loaded; events, cases and petitions to have; runs of each, 0
+//! to load only).
 
 mod common;
 
@@ -25,6 +27,9 @@ fn main() -> Result<(), String> {
         common::load_events(&app, events).await?;
         common::load_cases(&app, cases).await?;
         common::load_petitions(&app, petitions).await?;
+        if runs == 0 {
+            return Ok(());
+        }
         let user = app.find_user(&Actor::system("bench"), "suixi.leader").await.map_err(|e| e.to_string())?;
         let leader = app.actor_of(user.id).await.map_err(|e| e.to_string())?;
         let year = grassroots_app::core::today().year() - 1;
@@ -32,6 +37,25 @@ fn main() -> Result<(), String> {
         let e = |e: grassroots_app::AppError| e.to_string();
         common::time("report: the county's headline for a year", runs, || async move {
             app.headline(a, "340621", year).await.map_err(e)
+        })
+        .await?;
+        // The peer: the county's case figures read the way the first version read them,
+        // every case of every town into memory, beside the one grouped aggregate.
+        let mut towns: Vec<String> = common::villages(app).await?.into_iter().map(|v| v.1).collect();
+        towns.sort();
+        towns.dedup();
+        let (from, to, towns) = (format!("{year}-01-01"), format!("{year}-12-31"), &towns);
+        let (from, to) = (&from, &to);
+        common::time("peer: the county's cases, every record read, town by town", runs, || async move {
+            for town in towns {
+                app.case_indicators(a, town, from, to).await.map_err(e)?;
+            }
+            Ok(())
+        })
+        .await?;
+        common::time("the same figures, one aggregate grouped by town", runs, || async move {
+            let mut c = app.store.conn().await.map_err(|x| x.to_string())?;
+            grassroots_store::enforcement::figures_by_town(&mut c, "340621", from, to).await.map_err(|x| x.to_string())
         })
         .await?;
         common::time("report: a town's headline for a year", runs, || async move {

@@ -118,7 +118,10 @@ pub async fn load_cases(app: &App, wanted: u64) -> Result<(), String> {
     use grassroots_domain::enforcement::{Case, CaseId, Procedure, Satisfaction, Stage};
     use grassroots_store::enforcement::{self as cases, NewCase};
     let mut c = app.store.conn().await.map_err(|e| e.to_string())?;
-    let have: i64 = cases::figures(&mut c, COUNTY, "2000-01-01", "2100-01-01").await.map_err(|e| e.to_string())?.filed;
+    let by_town = cases::filed_by(&mut c, COUNTY, "2000-01-01", "2100-01-01", grassroots_store::core::By::Town)
+        .await
+        .map_err(|e| e.to_string())?;
+    let have: i64 = by_town.iter().map(|(_, n)| n).sum();
     drop(c);
     let mut towns: Vec<String> = villages(app).await?.into_iter().map(|v| v.1).collect();
     towns.sort();
@@ -159,7 +162,7 @@ pub async fn load_cases(app: &App, wanted: u64) -> Result<(), String> {
             let done = Case {
                 id: CaseId(id.0),
                 county_code: COUNTY.into(),
-                division_code: town.clone(),
+                division_code: town.to_string(),
                 document_number: number.clone(),
                 procedure: Procedure::General,
                 stage: Stage::Closed,

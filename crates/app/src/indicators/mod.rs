@@ -2,12 +2,15 @@
 //! records of its flow when asked — never stored — and each with its written definition.
 //! A figure is none where its flow has no records for the division and year.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use grassroots_domain::admission::ItemKind;
 use grassroots_domain::core::division::{DivisionCode, Level};
 use grassroots_domain::core::role::Permission;
-use grassroots_store::core::divisions::{self, DivisionFilter};
+use grassroots_domain::income::growth;
+use grassroots_store::core::By;
+use grassroots_store::core::divisions::{self, DivisionFilter, StoredDivision};
+use grassroots_store::enforcement::CaseFigures;
 use serde::Serialize;
 
 use crate::{Actor, App, AppError, Result};
@@ -204,65 +207,63 @@ pub struct YearFigures {
 
 impl App {
     /// A county's or town's cases, joint inspections, petitions and collective income in
-    /// each of `years`: four aggregates a year, for the trend charts.
+    /// each of `years`: four grouped counts, for the trend charts.
     pub async fn trend(
         &self,
         actor: &Actor,
         division: &str,
         years: std::ops::RangeInclusive<i32>,
     ) -> Result<Vec<YearFigures>> {
-        actor.require(Permission::ReadDirectory)?;
-        let mut c = self.store.conn().await?;
-        let d = divisions::get(&mut c, &DivisionCode::parse(division)?).await?.ok_or(AppError::NotFound)?;
-        actor.within(&d.path)?;
+        use grassroots_store::{enforcement, income, inspection, petition};
+        let (d, _) = self.county_or_town(actor, division).await?;
         let code = d.division.code.as_str();
-        let mut out = Vec::new();
-        for year in years {
-            let (first, last) = (format!("{year}-01-01"), format!("{year}-12-31"));
-            out.push(YearFigures {
+        let (first, last) = (*years.start(), *years.end());
+        let (from, to, until) = (format!("{first}-01-01"), format!("{last}-12-31"), format!("{}-01-01", last + 1));
+        let mut c = self.store.conn().await?;
+        let cases = by_part(enforcement::filed_by(&mut c, code, &from, &to, By::Year).await?);
+        let visits = by_part(inspection::visits_made_by(&mut c, code, &from, &to, By::Year).await?);
+        let petitions = by_part(petition::received_by(&mut c, code, &from, &until, By::Year).await?);
+        let income = by_part(income::totals_by(&mut c, code, first, last, By::Year).await?);
+        let at = |m: &HashMap<String, i64>, year: i32| m.get(&year.to_string()).copied().unwrap_or(0);
+        Ok(years
+            .map(|year| YearFigures {
                 year,
-                cases: grassroots_store::enforcement::filed_count(&mut c, code, &first, &last).await?,
-                joint_inspections: grassroots_store::inspection::visits_made(&mut c, code, &first, &last).await?,
-                petitions: grassroots_store::petition::received_in_year(&mut c, code, year).await?,
-                collective_income_fen: grassroots_store::income::total(&mut c, code, year).await?,
-            });
-        }
-        Ok(out)
+                cases: at(&cases, year),
+                joint_inspections: at(&visits, year),
+                petitions: at(&petitions, year),
+                collective_income_fen: at(&income, year),
+            })
+            .collect())
     }
 
     /// A town's headline; or a county's, followed by those of its towns that have records.
+    /// Each town's records are read once: the county's figures are their sums.
     pub async fn headlines(&self, actor: &Actor, division: &str, year: i32) -> Result<Vec<Headline>> {
-        let first = self.headline(actor, division, year).await?;
-        let mut out = Vec::new();
-        if first.division_code.len() == 6 {
-            let mut c = self.store.conn().await?;
-            let d = divisions::get(&mut c, &DivisionCode::parse(division)?).await?.ok_or(AppError::NotFound)?;
-            let filter = DivisionFilter { level: Some(Level::Town.as_str().to_owned()), ..Default::default() };
-            let (towns, _) = divisions::list(&mut c, &d.path, &filter, 1000, 0).await?;
-            drop(c);
-            for t in towns {
-                let h = self.headline(actor, t.division.code.as_str(), year).await?;
-                if h.has_records() {
-                    out.push(h);
-                }
-            }
+        let (county, towns) = self.tallies(actor, division, year).await?;
+        let mut out = vec![county];
+        if out[0].division_code.len() == 6 {
+            out.extend(towns.into_iter().filter(Headline::has_records));
         }
-        out.insert(0, first);
         Ok(out)
     }
 
     /// The headline figures of a county or town for a year.
     pub async fn headline(&self, actor: &Actor, division: &str, year: i32) -> Result<Headline> {
+        Ok(self.tallies(actor, division, year).await?.0)
+    }
+
+    /// A county or town in the actor's area, and its towns (for a town, itself).
+    async fn county_or_town(&self, actor: &Actor, division: &str) -> Result<(StoredDivision, Vec<(String, String)>)> {
         actor.require(Permission::ReadDirectory)?;
         let mut c = self.store.conn().await?;
         let d = divisions::get(&mut c, &DivisionCode::parse(division)?).await?.ok_or(AppError::NotFound)?;
         actor.within(&d.path)?;
-        let towns: Vec<String> = match d.division.level {
-            Level::Town => vec![d.division.code.as_str().to_owned()],
+        let towns = match d.division.level {
+            Level::Town => vec![(d.division.code.as_str().to_owned(), d.division.name.clone())],
             Level::County => {
                 let filter = DivisionFilter { level: Some(Level::Town.as_str().to_owned()), ..Default::default() };
                 let (towns, _) = divisions::list(&mut c, &d.path, &filter, 1000, 0).await?;
-                towns.into_iter().map(|t| t.division.code.as_str().to_owned()).collect()
+                towns.into_iter().map(|t| (t.division.code.as_str().to_owned(), t.division.name)).collect()
             }
             _ => {
                 return Err(grassroots_domain::ValidationError::new(
@@ -273,23 +274,78 @@ impl App {
                 .into());
             }
         };
-        drop(c);
-        let county = &d.division.code.as_str()[..6];
-        let (first, last) = (format!("{year}-01-01"), format!("{year}-12-31"));
-        let mut h = Headline {
-            division_code: d.division.code.as_str().to_owned(),
-            division_name: d.division.name.clone(),
-            year,
-            ..Default::default()
-        };
+        Ok((d, towns))
+    }
 
+    /// The headline of a county or town, and those of its towns (for a town, itself): the
+    /// records of the flows counted town by town in one grouped query each, the lists and
+    /// plans read town by town.
+    async fn tallies(&self, actor: &Actor, division: &str, year: i32) -> Result<(Headline, Vec<Headline>)> {
+        use grassroots_store::{enforcement, income, inspection, petition};
+        let (d, towns) = self.county_or_town(actor, division).await?;
         let code = d.division.code.as_str();
+        let (first, last) = (format!("{year}-01-01"), format!("{year}-12-31"));
+        let new_year = |y: i32| format!("{y}-01-01");
         let mut c = self.store.conn().await?;
-        let cases = grassroots_store::enforcement::figures(&mut c, code, &first, &last).await?;
-        let visits = grassroots_store::inspection::visits_made(&mut c, code, &first, &last).await?;
-        let (mut received, mut refused) = (0, 0);
-        let (mut before, mut after, mut granted, mut duties) = (0, 0, 0, 0);
-        let mut areas = BTreeSet::new();
+        let catalog = grassroots_store::empowerment::catalog::count(&mut c, &code[..6]).await?;
+        let cases: HashMap<String, CaseFigures> =
+            enforcement::figures_by_town(&mut c, code, &first, &last).await?.into_iter().collect();
+        let visits = by_part(inspection::visits_made_by(&mut c, code, &first, &last, By::Town).await?);
+        let petitions =
+            by_part(petition::received_by(&mut c, code, &new_year(year), &new_year(year + 1), By::Town).await?);
+        let petitions_before =
+            by_part(petition::received_by(&mut c, code, &new_year(year - 1), &new_year(year), By::Town).await?);
+        let income = by_part(income::totals_by(&mut c, code, year, year, By::Town).await?);
+        let income_before = by_part(income::totals_by(&mut c, code, year - 1, year - 1, By::Town).await?);
+        let mut whole = Tally::default();
+        let mut parts = Vec::with_capacity(towns.len());
+        for (town, name) in &towns {
+            let of = |m: &HashMap<String, i64>| m.get(town).copied().unwrap_or(0);
+            let mut t = Tally {
+                cases: cases.get(town).copied().unwrap_or_default(),
+                visits: of(&visits),
+                petitions: of(&petitions),
+                petitions_before: of(&petitions_before),
+                income: of(&income),
+                income_before: of(&income_before),
+                ..Tally::default()
+            };
+            t.read_lists_and_plans(&mut c, town, year).await?;
+            whole.add(&t);
+            parts.push(t.headline(town, name, year, catalog));
+        }
+        Ok((whole.headline(code, &d.division.name, year, catalog), parts))
+    }
+}
+
+fn by_part(rows: Vec<(String, i64)>) -> HashMap<String, i64> {
+    rows.into_iter().collect()
+}
+
+/// What the headline counts of a town's records in a year; a county's are its towns' sums
+/// (every case, visit, petition and village belongs to one town).
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    cases: CaseFigures,
+    visits: i64,
+    petitions: i64,
+    petitions_before: i64,
+    income: i64,
+    income_before: i64,
+    received: i64,
+    refused: i64,
+    offices_before: i64,
+    offices_after: i64,
+    powers: i64,
+    duties: i64,
+    areas: BTreeSet<String>,
+}
+
+impl Tally {
+    /// What a town's tasks, restructuring plan, power list and duty list add.
+    async fn read_lists_and_plans(&mut self, c: &mut grassroots_store::Conn, town: &str, year: i32) -> Result<()> {
+        use grassroots_store::{admission, empowerment, restructuring};
+        let last = format!("{year}-12-31");
         // Tasks carry instants: the year runs from midnight to midnight in Shanghai.
         let new_year = |y: i32| {
             let day = time::Date::from_calendar_date(y, time::Month::January, 1).unwrap_or(time::Date::MIN);
@@ -297,54 +353,71 @@ impl App {
                 day.midnight().assume_offset(grassroots_domain::core::time::SHANGHAI),
             )
         };
-        let (year_starts, year_ends) = (new_year(year), new_year(year + 1));
-        for town in &towns {
-            let (r, f) =
-                grassroots_store::admission::tasks::received_and_refused(&mut c, town, &year_starts, &year_ends)
-                    .await?;
-            received += r;
-            refused += f;
-            let plans = grassroots_store::restructuring::approved(&mut c, town).await?;
-            let in_force = plans.iter().rfind(|(p, _)| p.effective_from.as_deref().is_some_and(|f| f <= last.as_str()));
-            if let Some((_, doc)) = in_force {
-                let doc: grassroots_domain::restructuring::PlanDocument = serde_json::from_str(doc)
-                    .map_err(|e| AppError::Conflict(format!("stored plan unreadable: {e}")))?;
-                before += doc.departments.len() as i64;
-                after += doc.offices.len() as i64;
-            }
-            if let Some(v) = grassroots_store::empowerment::powers::in_force(&mut c, town, &last).await? {
-                granted += grassroots_store::empowerment::powers::count(&mut c, v.id).await?;
-            }
-            if let Some(v) = grassroots_store::admission::lists::in_force(&mut c, town, &last).await? {
-                for item in grassroots_store::admission::lists::items(&mut c, v.id).await? {
-                    if item.kind == ItemKind::Duty {
-                        duties += 1;
-                        areas.insert(item.area);
-                    }
-                }
+        (self.received, self.refused) =
+            admission::tasks::received_and_refused(c, town, &new_year(year), &new_year(year + 1)).await?;
+        let plans = restructuring::approved(c, town).await?;
+        if let Some((_, doc)) =
+            plans.iter().rfind(|(p, _)| p.effective_from.as_deref().is_some_and(|f| f <= last.as_str()))
+        {
+            let doc: grassroots_domain::restructuring::PlanDocument =
+                serde_json::from_str(doc).map_err(|e| AppError::Conflict(format!("stored plan unreadable: {e}")))?;
+            self.offices_before = doc.departments.len() as i64;
+            self.offices_after = doc.offices.len() as i64;
+        }
+        if let Some(v) = empowerment::powers::in_force(c, town, &last).await? {
+            self.powers = empowerment::powers::count(c, v.id).await?;
+        }
+        if let Some(v) = admission::lists::in_force(c, town, &last).await? {
+            for item in admission::lists::items(c, v.id).await?.into_iter().filter(|i| i.kind == ItemKind::Duty) {
+                self.duties += 1;
+                self.areas.insert(item.area);
             }
         }
-        let catalog = grassroots_store::empowerment::catalog::count(&mut c, county).await?;
-        drop(c);
-        h.cases = some(cases.filed);
-        h.avg_case_days = (cases.closed > 0).then(|| cases.days as f64 / cases.closed as f64);
-        h.satisfaction_rate = (cases.rated > 0).then(|| cases.satisfied as f64 / cases.rated as f64);
-        h.joint_inspections = some(visits);
-        h.tasks_received = some(received);
-        h.tasks_refused = h.tasks_received.map(|_| refused);
-        h.offices_before = some(before);
-        h.offices_after = some(after);
-        h.powers_granted = some(granted);
-        h.duties = some(duties);
-        h.duty_areas = some(areas.len() as i64);
-        h.catalog_matters = some(catalog);
-        let income = self.income(actor, h.division_code.as_str(), year).await?;
-        h.collective_income_fen = (income.total.fen > 0).then_some(income.total.fen);
-        h.collective_income_yoy = income.total.growth;
-        let (now, last_year) =
-            (self.petitions_received(code, year).await?, self.petitions_received(code, year - 1).await?);
-        h.petitions = some(now);
-        h.petitions_yoy = grassroots_domain::income::growth(now, last_year);
-        Ok(h)
+        Ok(())
+    }
+
+    fn add(&mut self, o: &Tally) {
+        let (a, b) = (&mut self.cases, &o.cases);
+        (a.filed, a.closed, a.days, a.rated, a.satisfied) =
+            (a.filed + b.filed, a.closed + b.closed, a.days + b.days, a.rated + b.rated, a.satisfied + b.satisfied);
+        self.visits += o.visits;
+        self.petitions += o.petitions;
+        self.petitions_before += o.petitions_before;
+        self.income += o.income;
+        self.income_before += o.income_before;
+        self.received += o.received;
+        self.refused += o.refused;
+        self.offices_before += o.offices_before;
+        self.offices_after += o.offices_after;
+        self.powers += o.powers;
+        self.duties += o.duties;
+        self.areas.extend(o.areas.iter().cloned());
+    }
+
+    fn headline(&self, code: &str, name: &str, year: i32, catalog: i64) -> Headline {
+        let c = &self.cases;
+        let share = |part: i64, of: i64| (of > 0).then(|| part as f64 / of as f64);
+        let received = some(self.received);
+        Headline {
+            division_code: code.to_owned(),
+            division_name: name.to_owned(),
+            year,
+            joint_inspections: some(self.visits),
+            cases: some(c.filed),
+            avg_case_days: share(c.days, c.closed),
+            satisfaction_rate: share(c.satisfied, c.rated),
+            petitions: some(self.petitions),
+            petitions_yoy: growth(self.petitions, self.petitions_before),
+            collective_income_fen: some(self.income),
+            collective_income_yoy: growth(self.income, self.income_before),
+            offices_before: some(self.offices_before),
+            offices_after: some(self.offices_after),
+            catalog_matters: some(catalog),
+            powers_granted: some(self.powers),
+            duties: some(self.duties),
+            duty_areas: some(self.areas.len() as i64),
+            tasks_received: received,
+            tasks_refused: received.map(|_| self.refused),
+        }
     }
 }
