@@ -192,10 +192,9 @@ pub async fn figures_by_town(
     to: &str,
 ) -> Result<Vec<(String, CaseFigures)>> {
     let column = if code.len() == 6 { "county_code" } else { "division_code" };
-    let days = format!("{} - {}", crate::day_number(c, "closed_on"), crate::day_number(c, "filed_on"));
     let rows = sqlx::query(sql!(
-        "SELECT division_code, COUNT(*) AS filed, COUNT(closed_on) AS closed, \
-         CAST(COALESCE(SUM(CASE WHEN closed_on IS NOT NULL THEN {days} END), 0) AS BIGINT) AS days, \
+        "SELECT division_code, COUNT(*) AS filed, COUNT(closed_days) AS closed, \
+         CAST(COALESCE(SUM(closed_days), 0) AS BIGINT) AS days, \
          COUNT(satisfaction) AS rated, \
          CAST(COALESCE(SUM(CASE WHEN satisfaction IN ($4, $5) THEN 1 ELSE 0 END), 0) AS BIGINT) AS satisfied \
          FROM enforcement_case WHERE {column} = $1 AND filed_on >= $2 AND filed_on <= $3 GROUP BY division_code"
@@ -244,7 +243,7 @@ pub async fn update(c: &mut AnyConnection, next: &Case, expected: Stage) -> Resu
     let r = sqlx::query(
         "UPDATE enforcement_case SET stage = $1, notified_on = $2, hearing_requested_on = $3, hearing_on = $4, \
          decided_on = $5, penalty = $6, fine_fen = $7, served_on = $8, reminded_on = $9, executed_on = $10, \
-         closed_on = $11, suspended_days = $12, extension_days = $13, satisfaction = $14 \
+         closed_on = $11, suspended_days = $12, extension_days = $13, satisfaction = $14, closed_days = $17 \
          WHERE id = $15 AND stage = $16",
     )
     .bind(next.stage.as_str())
@@ -263,6 +262,7 @@ pub async fn update(c: &mut AnyConnection, next: &Case, expected: Stage) -> Resu
     .bind(next.satisfaction.map(|s| s.as_str()))
     .bind(next.id.0)
     .bind(expected.as_str())
+    .bind(next.closed_days())
     .execute(c)
     .await?;
     Ok(r.rows_affected() == 1)

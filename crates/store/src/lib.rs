@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{AnyConnection, AnyPool, Connection, Row, SqlSafeStr};
+use sqlx::{AnyPool, Connection, Row, SqlSafeStr};
 
 pub use sqlx::AnyConnection as Conn;
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -96,9 +96,9 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
     (
         11,
-        "indicator_indexes",
-        include_str!("../migrations/sqlite/0011_indicator_indexes.sql"),
-        include_str!("../migrations/postgres/0011_indicator_indexes.sql"),
+        "indicators",
+        include_str!("../migrations/sqlite/0011_indicators.sql"),
+        include_str!("../migrations/postgres/0011_indicators.sql"),
     ),
 ];
 
@@ -284,16 +284,6 @@ impl Store {
 }
 
 /// Parse a stored enum-like text column, turning a bad value into `Corrupt`.
-/// The day number of a stored `YYYY-MM-DD` column, to subtract days: the one date
-/// expression the two backends write differently.
-pub(crate) fn day_number(c: &AnyConnection, column: &str) -> String {
-    if c.backend_name() == "PostgreSQL" {
-        format!("(CAST({column} AS DATE) - DATE '2000-01-01')")
-    } else {
-        format!("CAST(julianday({column}) AS INTEGER)")
-    }
-}
-
 pub(crate) fn parse_col<T: FromStr>(value: &str, column: &str) -> Result<T> {
     value.parse().map_err(|_| StoreError::Corrupt(format!("{column} = “{value}”")))
 }

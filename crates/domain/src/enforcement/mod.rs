@@ -134,6 +134,12 @@ pub struct Case {
 }
 
 impl Case {
+    /// Calendar days from filing to closing, once closed.
+    pub fn closed_days(&self) -> Option<i64> {
+        let closed = self.closed_on.as_deref().and_then(parse_date)?;
+        Some((closed - parse_date(&self.filed_on)?).whole_days())
+    }
+
     /// The dates the clocks run from.
     pub fn dates(&self) -> clocks::CaseDates {
         let day = |s: &Option<String>| s.as_deref().and_then(parse_date);
