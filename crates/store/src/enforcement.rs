@@ -4,7 +4,7 @@ use grassroots_domain::enforcement::{Case, CaseEvent, CaseId, Procedure, Satisfa
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::core::{Arg, By, grouped, page, under};
+use crate::core::{Arg, page, under};
 use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "c.id, c.county_code, c.division_code, c.document_number, c.procedure, c.stage, c.party_name, \
@@ -183,58 +183,41 @@ pub struct CaseFigures {
     pub satisfied: i64,
 }
 
-/// The cases of a county (6-digit code) or town filed between two days, town by town, in
-/// one aggregate.
-pub async fn figures_by_town(
-    c: &mut AnyConnection,
-    code: &str,
-    from: &str,
-    to: &str,
-) -> Result<Vec<(String, CaseFigures)>> {
-    let column = if code.len() == 6 { "county_code" } else { "division_code" };
-    let rows = sqlx::query(sql!(
-        "SELECT division_code, COUNT(*) AS filed, COUNT(closed_days) AS closed, \
-         CAST(COALESCE(SUM(closed_days), 0) AS BIGINT) AS days, \
+/// The cases of a town filed between two days, in one aggregate over the town's index.
+pub async fn figures(c: &mut AnyConnection, town: &str, from: &str, to: &str) -> Result<CaseFigures> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS filed, COUNT(closed_days) AS closed, CAST(COALESCE(SUM(closed_days), 0) AS BIGINT) AS days, \
          COUNT(satisfaction) AS rated, \
          CAST(COALESCE(SUM(CASE WHEN satisfaction IN ($4, $5) THEN 1 ELSE 0 END), 0) AS BIGINT) AS satisfied \
-         FROM enforcement_case WHERE {column} = $1 AND filed_on >= $2 AND filed_on <= $3 GROUP BY division_code"
-    ))
-    .bind(code)
+         FROM enforcement_case WHERE division_code = $1 AND filed_on >= $2 AND filed_on <= $3",
+    )
+    .bind(town)
     .bind(from)
     .bind(to)
     .bind(Satisfaction::Satisfied.as_str())
     .bind(Satisfaction::Fair.as_str())
-    .fetch_all(c)
+    .fetch_one(c)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let figures = CaseFigures {
-                filed: r.try_get("filed")?,
-                closed: r.try_get("closed")?,
-                days: r.try_get("days")?,
-                rated: r.try_get("rated")?,
-                satisfied: r.try_get("satisfied")?,
-            };
-            Ok((r.try_get("division_code")?, figures))
-        })
-        .collect()
+    Ok(CaseFigures {
+        filed: row.try_get("filed")?,
+        closed: row.try_get("closed")?,
+        days: row.try_get("days")?,
+        rated: row.try_get("rated")?,
+        satisfied: row.try_get("satisfied")?,
+    })
 }
 
-/// How many cases of a county (6-digit code) or town were filed between two days, by town
-/// or by year.
-pub async fn filed_by(c: &mut AnyConnection, code: &str, from: &str, to: &str, by: By) -> Result<Vec<(String, i64)>> {
+/// How many cases of a county (6-digit code) or town were filed between two days.
+pub async fn filed_count(c: &mut AnyConnection, code: &str, from: &str, to: &str) -> Result<i64> {
     let column = if code.len() == 6 { "county_code" } else { "division_code" };
-    let group = by.expr("division_code", "filed_on");
-    let rows = sqlx::query(sql!(
-        "SELECT {group} AS part, COUNT(*) FROM enforcement_case WHERE {column} = $1 AND filed_on >= $2 \
-         AND filed_on <= $3 GROUP BY {group}"
+    Ok(sqlx::query_scalar(sql!(
+        "SELECT COUNT(*) FROM enforcement_case WHERE {column} = $1 AND filed_on >= $2 AND filed_on <= $3"
     ))
     .bind(code)
     .bind(from)
     .bind(to)
-    .fetch_all(c)
-    .await?;
-    grouped(&rows)
+    .fetch_one(c)
+    .await?)
 }
 
 /// Writes the case's changeable fields as given, if it is still at `expected` stage; false

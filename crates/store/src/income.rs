@@ -3,7 +3,6 @@
 use grassroots_domain::income::{IncomeLine, IncomeSource};
 use sqlx::{AnyConnection, Row};
 
-use crate::core::{By, grouped};
 use crate::{Result, parse_col};
 
 /// One amount as written: the line, its village's town and county, who and when.
@@ -77,22 +76,14 @@ pub async fn lines(c: &mut AnyConnection, code: &str, year: i32) -> Result<Vec<I
         .collect()
 }
 
-/// The sums of every amount of the villages under a county or town (by code) from year
-/// `from` to `to`, by town or by year.
-pub async fn totals_by(c: &mut AnyConnection, code: &str, from: i32, to: i32, by: By) -> Result<Vec<(String, i64)>> {
-    let group = match by {
-        By::Town => "i.town_code",
-        By::Year => "CAST(i.year AS TEXT)",
-    };
-    let rows = sqlx::query(sql!(
-        "SELECT {group} AS part, CAST(SUM(i.amount_fen) AS BIGINT) FROM village_income i WHERE {} \
-         AND i.year >= $2 AND i.year <= $3 GROUP BY {group}",
+/// The sum of every amount of the villages under `code` (a county, town or village) in `year`.
+pub async fn total(c: &mut AnyConnection, code: &str, year: i32) -> Result<i64> {
+    Ok(sqlx::query_scalar(sql!(
+        "SELECT CAST(COALESCE(SUM(i.amount_fen), 0) AS BIGINT) FROM village_income i WHERE {} AND i.year = $2",
         under(code)
     ))
     .bind(code)
-    .bind(i64::from(from))
-    .bind(i64::from(to))
-    .fetch_all(c)
-    .await?;
-    grouped(&rows)
+    .bind(i64::from(year))
+    .fetch_one(c)
+    .await?)
 }

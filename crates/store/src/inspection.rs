@@ -7,7 +7,7 @@ use grassroots_domain::inspection::{
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::core::{Arg, By, grouped, page, under};
+use crate::core::{Arg, page, under};
 use crate::{Result, StoreError, parse_col};
 
 fn county(division: &str) -> &str {
@@ -299,27 +299,18 @@ pub async fn visits_between(
     rows.iter().map(visit).collect()
 }
 
-/// Joint visits made (not only planned) in a county (6-digit code) or town between two
-/// days, by town or by year.
-pub async fn visits_made_by(
-    c: &mut AnyConnection,
-    code: &str,
-    from: &str,
-    to: &str,
-    by: By,
-) -> Result<Vec<(String, i64)>> {
+/// Joint visits made (not only planned) in a county (6-digit code) or town between two days.
+pub async fn visits_made(c: &mut AnyConnection, code: &str, from: &str, to: &str) -> Result<i64> {
     let column = if code.len() == 6 { "county_code" } else { "division_code" };
-    let group = by.expr("division_code", "visit_on");
-    let rows = sqlx::query(sql!(
-        "SELECT {group} AS part, COUNT(*) FROM joint_inspection WHERE {column} = $1 AND visit_on >= $2 \
-         AND visit_on <= $3 AND done_on IS NOT NULL GROUP BY {group}"
+    Ok(sqlx::query_scalar(sql!(
+        "SELECT COUNT(*) FROM joint_inspection WHERE {column} = $1 AND visit_on >= $2 AND visit_on <= $3 \
+         AND done_on IS NOT NULL"
     ))
     .bind(code)
     .bind(from)
     .bind(to)
-    .fetch_all(c)
-    .await?;
-    grouped(&rows)
+    .fetch_one(c)
+    .await?)
 }
 
 pub async fn results(c: &mut AnyConnection, id: InspectionId) -> Result<Vec<ItemResult>> {

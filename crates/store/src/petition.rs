@@ -7,7 +7,7 @@ use grassroots_domain::petition::{
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::core::{Arg, By, grouped, page, under};
+use crate::core::{Arg, page, under};
 use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "p.id, p.county_code, p.town_code, p.division_code, p.tracking_number, p.channel, p.kind, \
@@ -222,29 +222,6 @@ pub async fn received_in_year(c: &mut AnyConnection, code: &str, year: i32) -> R
     .bind(format!("{:04}-01-01", year + 1))
     .fetch_one(c)
     .await?)
-}
-
-/// How many petitions about a county or town (by code) were received from `from` to
-/// before `until`, by town or by year.
-pub async fn received_by(
-    c: &mut AnyConnection,
-    code: &str,
-    from: &str,
-    until: &str,
-    by: By,
-) -> Result<Vec<(String, i64)>> {
-    let column = if code.len() == 9 { "town_code" } else { "county_code" };
-    let group = by.expr("town_code", "received_on");
-    let rows = sqlx::query(sql!(
-        "SELECT {group} AS part, COUNT(*) FROM petition WHERE {column} = $1 AND received_on >= $2 \
-         AND received_on < $3 GROUP BY {group}"
-    ))
-    .bind(code)
-    .bind(from)
-    .bind(until)
-    .fetch_all(c)
-    .await?;
-    grouped(&rows)
 }
 
 pub async fn log(c: &mut AnyConnection, id: PetitionId, line: &PetitionLogLine) -> Result<()> {

@@ -2,13 +2,12 @@
 //! records of its flow when asked — never stored — and each with its written definition.
 //! A figure is none where its flow has no records for the division and year.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use grassroots_domain::admission::ItemKind;
 use grassroots_domain::core::division::{DivisionCode, Level};
 use grassroots_domain::core::role::Permission;
 use grassroots_domain::income::growth;
-use grassroots_store::core::By;
 use grassroots_store::core::divisions::{self, DivisionFilter, StoredDivision};
 use grassroots_store::enforcement::CaseFigures;
 use serde::Serialize;
@@ -207,7 +206,8 @@ pub struct YearFigures {
 
 impl App {
     /// A county's or town's cases, joint inspections, petitions and collective income in
-    /// each of `years`: four grouped counts, for the trend charts.
+    /// each of `years`: four counts a year over the county's or town's indexes, for the
+    /// trend charts.
     pub async fn trend(
         &self,
         actor: &Actor,
@@ -217,23 +217,19 @@ impl App {
         use grassroots_store::{enforcement, income, inspection, petition};
         let (d, _) = self.county_or_town(actor, division).await?;
         let code = d.division.code.as_str();
-        let (first, last) = (*years.start(), *years.end());
-        let (from, to, until) = (format!("{first}-01-01"), format!("{last}-12-31"), format!("{}-01-01", last + 1));
         let mut c = self.store.conn().await?;
-        let cases = by_part(enforcement::filed_by(&mut c, code, &from, &to, By::Year).await?);
-        let visits = by_part(inspection::visits_made_by(&mut c, code, &from, &to, By::Year).await?);
-        let petitions = by_part(petition::received_by(&mut c, code, &from, &until, By::Year).await?);
-        let income = by_part(income::totals_by(&mut c, code, first, last, By::Year).await?);
-        let at = |m: &HashMap<String, i64>, year: i32| m.get(&year.to_string()).copied().unwrap_or(0);
-        Ok(years
-            .map(|year| YearFigures {
+        let mut out = Vec::new();
+        for year in years {
+            let (first, last) = (format!("{year}-01-01"), format!("{year}-12-31"));
+            out.push(YearFigures {
                 year,
-                cases: at(&cases, year),
-                joint_inspections: at(&visits, year),
-                petitions: at(&petitions, year),
-                collective_income_fen: at(&income, year),
-            })
-            .collect())
+                cases: enforcement::filed_count(&mut c, code, &first, &last).await?,
+                joint_inspections: inspection::visits_made(&mut c, code, &first, &last).await?,
+                petitions: petition::received_in_year(&mut c, code, year).await?,
+                collective_income_fen: income::total(&mut c, code, year).await?,
+            });
+        }
+        Ok(out)
     }
 
     /// A town's headline; or a county's, followed by those of its towns that have records.
@@ -277,49 +273,22 @@ impl App {
         Ok((d, towns))
     }
 
-    /// The headline of a county or town, and those of its towns (for a town, itself): the
-    /// records of the flows counted town by town in one grouped query each, the lists and
-    /// plans read town by town.
+    /// The headline of a county or town, and those of its towns (for a town, itself): each
+    /// town's records counted once, through its own indexes, and the county's summed.
     async fn tallies(&self, actor: &Actor, division: &str, year: i32) -> Result<(Headline, Vec<Headline>)> {
-        use grassroots_store::{enforcement, income, inspection, petition};
         let (d, towns) = self.county_or_town(actor, division).await?;
         let code = d.division.code.as_str();
-        let (first, last) = (format!("{year}-01-01"), format!("{year}-12-31"));
-        let new_year = |y: i32| format!("{y}-01-01");
         let mut c = self.store.conn().await?;
         let catalog = grassroots_store::empowerment::catalog::count(&mut c, &code[..6]).await?;
-        let cases: HashMap<String, CaseFigures> =
-            enforcement::figures_by_town(&mut c, code, &first, &last).await?.into_iter().collect();
-        let visits = by_part(inspection::visits_made_by(&mut c, code, &first, &last, By::Town).await?);
-        let petitions =
-            by_part(petition::received_by(&mut c, code, &new_year(year), &new_year(year + 1), By::Town).await?);
-        let petitions_before =
-            by_part(petition::received_by(&mut c, code, &new_year(year - 1), &new_year(year), By::Town).await?);
-        let income = by_part(income::totals_by(&mut c, code, year, year, By::Town).await?);
-        let income_before = by_part(income::totals_by(&mut c, code, year - 1, year - 1, By::Town).await?);
         let mut whole = Tally::default();
         let mut parts = Vec::with_capacity(towns.len());
         for (town, name) in &towns {
-            let of = |m: &HashMap<String, i64>| m.get(town).copied().unwrap_or(0);
-            let mut t = Tally {
-                cases: cases.get(town).copied().unwrap_or_default(),
-                visits: of(&visits),
-                petitions: of(&petitions),
-                petitions_before: of(&petitions_before),
-                income: of(&income),
-                income_before: of(&income_before),
-                ..Tally::default()
-            };
-            t.read_lists_and_plans(&mut c, town, year).await?;
+            let t = Tally::of_town(&mut c, town, year).await?;
             whole.add(&t);
             parts.push(t.headline(town, name, year, catalog));
         }
         Ok((whole.headline(code, &d.division.name, year, catalog), parts))
     }
-}
-
-fn by_part(rows: Vec<(String, i64)>) -> HashMap<String, i64> {
-    rows.into_iter().collect()
 }
 
 /// What the headline counts of a town's records in a year; a county's are its towns' sums
@@ -342,10 +311,19 @@ struct Tally {
 }
 
 impl Tally {
-    /// What a town's tasks, restructuring plan, power list and duty list add.
-    async fn read_lists_and_plans(&mut self, c: &mut grassroots_store::Conn, town: &str, year: i32) -> Result<()> {
-        use grassroots_store::{admission, empowerment, restructuring};
-        let last = format!("{year}-12-31");
+    /// What the headline counts of a town's records in a year.
+    async fn of_town(c: &mut grassroots_store::Conn, town: &str, year: i32) -> Result<Tally> {
+        use grassroots_store::{admission, empowerment, enforcement, income, inspection, petition, restructuring};
+        let (first, last) = (format!("{year}-01-01"), format!("{year}-12-31"));
+        let mut t = Tally {
+            cases: enforcement::figures(c, town, &first, &last).await?,
+            visits: inspection::visits_made(c, town, &first, &last).await?,
+            petitions: petition::received_in_year(c, town, year).await?,
+            petitions_before: petition::received_in_year(c, town, year - 1).await?,
+            income: income::total(c, town, year).await?,
+            income_before: income::total(c, town, year - 1).await?,
+            ..Tally::default()
+        };
         // Tasks carry instants: the year runs from midnight to midnight in Shanghai.
         let new_year = |y: i32| {
             let day = time::Date::from_calendar_date(y, time::Month::January, 1).unwrap_or(time::Date::MIN);
@@ -353,7 +331,7 @@ impl Tally {
                 day.midnight().assume_offset(grassroots_domain::core::time::SHANGHAI),
             )
         };
-        (self.received, self.refused) =
+        (t.received, t.refused) =
             admission::tasks::received_and_refused(c, town, &new_year(year), &new_year(year + 1)).await?;
         let plans = restructuring::approved(c, town).await?;
         if let Some((_, doc)) =
@@ -361,19 +339,19 @@ impl Tally {
         {
             let doc: grassroots_domain::restructuring::PlanDocument =
                 serde_json::from_str(doc).map_err(|e| AppError::Conflict(format!("stored plan unreadable: {e}")))?;
-            self.offices_before = doc.departments.len() as i64;
-            self.offices_after = doc.offices.len() as i64;
+            t.offices_before = doc.departments.len() as i64;
+            t.offices_after = doc.offices.len() as i64;
         }
         if let Some(v) = empowerment::powers::in_force(c, town, &last).await? {
-            self.powers = empowerment::powers::count(c, v.id).await?;
+            t.powers = empowerment::powers::count(c, v.id).await?;
         }
         if let Some(v) = admission::lists::in_force(c, town, &last).await? {
             for item in admission::lists::items(c, v.id).await?.into_iter().filter(|i| i.kind == ItemKind::Duty) {
-                self.duties += 1;
-                self.areas.insert(item.area);
+                t.duties += 1;
+                t.areas.insert(item.area);
             }
         }
-        Ok(())
+        Ok(t)
     }
 
     fn add(&mut self, o: &Tally) {

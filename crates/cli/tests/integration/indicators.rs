@@ -14,7 +14,8 @@ async fn a_county_leader_reads_and_exports_the_headline_figures() {
     let page = leader.get("/dashboard?division=340621&year=2021").await;
     assert_eq!(page.status, 200);
     let text = page.text();
-    for shown in ["临涣镇", "双堆集镇", "+276.8%", "100.0%", "<svg", "口径", "历年趋势"] {
+    for shown in ["临涣镇", "双堆集镇", "+276.8%", "-22.2%", "100.0%", "<svg", "口径", "历年趋势", "按来源", "经营收入"]
+    {
         assert!(text.contains(shown), "{shown} missing from {text}");
     }
     let book = leader.get("/dashboard.xlsx?division=340621&year=2021").await;

@@ -16,29 +16,6 @@ use sqlx::any::AnyRow;
 use crate::Result;
 
 /// A value bound to a list query.
-/// How counts are grouped: by the town of each record, or by its year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum By {
-    Town,
-    Year,
-}
-
-impl By {
-    /// The grouping expression over the town column and the record's day (`YYYY-…`).
-    pub(crate) fn expr(self, town: &str, day: &str) -> String {
-        match self {
-            By::Town => town.to_owned(),
-            By::Year => format!("substr({day}, 1, 4)"),
-        }
-    }
-}
-
-/// The rows of a grouped count as (group, count).
-pub(crate) fn grouped(rows: &[sqlx::any::AnyRow]) -> Result<Vec<(String, i64)>> {
-    use sqlx::Row;
-    rows.iter().map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?))).collect()
-}
-
 pub(crate) enum Arg {
     Text(String),
     Int(i64),

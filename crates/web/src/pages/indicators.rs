@@ -79,10 +79,11 @@ async fn dashboard(State(s): State<WebState>, session: PageSession, Query(q): Qu
         let all = s.app.headlines(&session.actor, &division, year).await?;
         // The trend: the division's own figures over the five years up to this one.
         let trend = s.app.trend(&session.actor, &division, year - 4..=year).await?;
-        Ok::<_, grassroots_app::AppError>((all, trend, divisions))
+        let income = s.app.income(&session.actor, &division, year).await?;
+        Ok::<_, grassroots_app::AppError>((all, trend, income, divisions))
     }
     .await;
-    let (all, trend, divisions) = match result {
+    let (all, trend, income, divisions) = match result {
         Ok(r) => r,
         Err(e) => return error_page(lang, e.into()),
     };
@@ -107,6 +108,23 @@ async fn dashboard(State(s): State<WebState>, session: PageSession, Query(q): Qu
         (
             lang.pick("历年趋势：村级集体经济收入（万元）", "Trend: collective income (10,000 yuan)"),
             chart::bars(&wan, &by_year(&|y| vec![y.collective_income_fen / 1_000_000]), false),
+        ),
+        (
+            lang.pick("按来源：村级集体经济收入（万元）", "By source: collective income (10,000 yuan)"),
+            chart::bars(
+                &[(lang.pick("上年", "year before"), "#a0aec0"), (lang.pick("本年", "this year"), "#2b6cb0")],
+                &income
+                    .by_source
+                    .iter()
+                    .map(|t| {
+                        (
+                            t.source.label(lang.zh()).to_owned(),
+                            vec![t.sum.previous_fen / 1_000_000, t.sum.fen / 1_000_000],
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+                false,
+            ),
         ),
         (
             lang.pick("各乡镇：案件与联合检查", "By town: cases and joint inspections"),
