@@ -280,11 +280,26 @@ impl App {
         let code = d.division.code.as_str();
         let mut c = self.store.conn().await?;
         let catalog = grassroots_store::empowerment::catalog::count(&mut c, &code[..6]).await?;
+        drop(c);
+        // A county's towns are read side by side, each on its own connection: a dashboard
+        // waits for the slowest town, not for their sum.
+        let mut reading = tokio::task::JoinSet::new();
+        for (i, (town, _)) in towns.iter().enumerate() {
+            let (store, town) = (self.store.clone(), town.clone());
+            reading.spawn(async move {
+                let mut c = store.conn().await?;
+                Ok::<_, AppError>((i, Tally::of_town(&mut c, &town, year).await?))
+            });
+        }
+        let mut tallies = vec![Tally::default(); towns.len()];
+        while let Some(done) = reading.join_next().await {
+            let (i, t) = done.map_err(|e| AppError::Conflict(format!("a town's figures were not read: {e}")))??;
+            tallies[i] = t;
+        }
         let mut whole = Tally::default();
         let mut parts = Vec::with_capacity(towns.len());
-        for (town, name) in &towns {
-            let t = Tally::of_town(&mut c, town, year).await?;
-            whole.add(&t);
+        for ((town, name), t) in towns.iter().zip(&tallies) {
+            whole.add(t);
             parts.push(t.headline(town, name, year, catalog));
         }
         Ok((whole.headline(code, &d.division.name, year, catalog), parts))
