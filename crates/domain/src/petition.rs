@@ -114,6 +114,8 @@ pub struct PetitionDates {
 /// Who petitions: personal data, kept sealed at rest and shown masked to those who do not
 /// handle the matter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+// A field left out is empty, so that the check names every missing field at once.
+#[serde(default)]
 pub struct Petitioner {
     pub name: String,
     /// 公民身份号码 (GB 11643-1999), 18 characters.

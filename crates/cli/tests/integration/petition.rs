@@ -356,6 +356,12 @@ async fn petitions_over_http() {
         "petitioner": {"name": "王五", "id_number": "110105194912310021", "phone": "13800005555", "address": "临涣村"}});
     let r = officer.json("POST", "/api/v1/petitions", &bad).await;
     assert_eq!((r.status.as_u16(), r.json()["errors"][0]["location"].as_str()), (422, Some("petitioner.id_number")));
+    let missing = json!({"division": "340621104200", "channel": "visit", "kind": "claim", "title": "x",
+        "petitioner": {"name": "王五"}});
+    let problem = officer.json("POST", "/api/v1/petitions", &missing).await.json();
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().filter_map(|e| e["location"].as_str()).collect();
+    assert_eq!(fields, ["petitioner.id_number", "petitioner.phone", "petitioner.address"], "every missing field named");
     let r = officer.get(&format!("/api/v1/petitions/{id}/petitioner")).await;
     assert_eq!((r.status.as_u16(), r.json()["petition"]["petitioner"]["name"].as_str()), (200, Some("王五")));
     let r = officer.json("POST", &format!("/api/v1/petitions/{id}/stage"), &json!({"to": "accepted"})).await;
