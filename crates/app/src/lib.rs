@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod inspection;
 pub mod petition;
 pub mod restructuring;
+pub mod warning;
 
 use std::sync::{Arc, RwLock};
 

@@ -13,6 +13,7 @@ mod indicators;
 mod petition;
 mod restructuring;
 mod serve;
+mod warning;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -99,6 +100,9 @@ enum Command {
     /// Village collective income.
     #[command(subcommand)]
     Income(income::IncomeCommand),
+    /// CAP 1.2 warning messages.
+    #[command(subcommand)]
+    Cap(warning::CapCommand),
     /// The reform's headline figures for a county or town and a year, computed from the records.
     Report(indicators::ReportArgs),
 }
@@ -191,6 +195,7 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
         Command::Calendar(cmd) => core::calendar(open().await?, cmd).await?,
         Command::Audit(cmd) => return core::audit(open().await?, cmd).await,
         Command::Screen(args) => return admission::screen(&args),
+        Command::Cap(cmd) => warning::cap(cmd)?,
         Command::Catalog(cmd) => empowerment::catalog(open().await?, cmd).await?,
         Command::Plan(cmd) => restructuring::plan(open().await?, cmd).await?,
         Command::Powers(cmd) => return empowerment::powers(open().await?, cmd).await,

@@ -23,3 +23,4 @@ mod inspection;
 mod petition;
 mod restructuring;
 mod store;
+mod warning;
