@@ -6,7 +6,7 @@ use grassroots_domain::command::{
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::core::{Arg, page, placeholders, under};
+use crate::core::{Arg, in_scope, page, placeholders};
 use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "e.id, e.county_code, e.town_code, e.division_code, e.tracking_number, e.source, e.category, \
@@ -108,19 +108,6 @@ pub async fn by_tracking_number(c: &mut AnyConnection, number: &str) -> Result<O
     row.as_ref().map(event).transpose()
 }
 
-/// The condition keeping events to those under `scope_path` (its argument is `$1`), on
-/// the column the indexes lead with: the scope's county, town or village; above a
-/// county, the division tree.
-fn in_scope(scope_path: &str) -> (&'static str, String) {
-    let code = scope_path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    match code.len() {
-        12 => ("e.division_code = $1", code.to_owned()),
-        9 => ("e.town_code = $1", code.to_owned()),
-        6 if !code.ends_with("00") => ("e.county_code = $1", code.to_owned()),
-        _ => ("e.division_code IN (SELECT code FROM division WHERE path LIKE $1)", under(scope_path)),
-    }
-}
-
 const OPEN: &str = "e.state IN ('dispatched', 'in_progress')";
 
 /// Events under `scope_path`: in one state, or open past `overdue_before`.
@@ -132,7 +119,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Event>, i64)> {
-    let (scope, arg) = in_scope(scope_path);
+    let (scope, arg) = in_scope("e", scope_path);
     let mut from = format!("FROM event e WHERE {scope}");
     let mut args = vec![Arg::Text(arg)];
     if let Some(s) = state {
@@ -168,7 +155,7 @@ pub async fn to_escalate(c: &mut AnyConnection, today: &str, after: (&str, i64),
 
 /// Open events per office under `scope_path`: (office, open, overdue on `today`).
 pub async fn by_office(c: &mut AnyConnection, scope_path: &str, today: &str) -> Result<Vec<(String, i64, i64)>> {
-    let (scope, arg) = in_scope(scope_path);
+    let (scope, arg) = in_scope("e", scope_path);
     let rows = sqlx::query(sql!(
         "SELECT e.office, COUNT(*) AS open, \
          COALESCE(SUM(CASE WHEN e.due_on < $2 AND e.paused_on IS NULL THEN 1 ELSE 0 END), 0) AS overdue \

@@ -7,7 +7,7 @@ use grassroots_domain::petition::{
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::core::{Arg, page, under};
+use crate::core::{Arg, in_scope, page};
 use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "p.id, p.county_code, p.town_code, p.division_code, p.tracking_number, p.channel, p.kind, \
@@ -144,17 +144,6 @@ pub async fn update(c: &mut AnyConnection, p: &Petition, before: &Petition) -> R
     Ok(r.rows_affected() == 1)
 }
 
-/// The condition keeping petitions to a scope (its argument is `$1`).
-fn in_scope(scope_path: &str) -> (&'static str, String) {
-    let code = scope_path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-    match code.len() {
-        12 => ("p.division_code = $1", code.to_owned()),
-        9 => ("p.town_code = $1", code.to_owned()),
-        6 if !code.ends_with("00") => ("p.county_code = $1", code.to_owned()),
-        _ => ("p.division_code IN (SELECT code FROM division WHERE path LIKE $1)", under(scope_path)),
-    }
-}
-
 /// Petitions of a scope, newest first; or only those past the day they were owed an
 /// answer by, most overdue first.
 pub async fn list(
@@ -165,7 +154,7 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Stored>, i64)> {
-    let (scope, arg) = in_scope(scope_path);
+    let (scope, arg) = in_scope("p", scope_path);
     let mut from = format!("FROM petition p WHERE {scope}");
     let mut args = vec![Arg::Text(arg)];
     if let Some(s) = stage {

@@ -218,7 +218,7 @@ impl App {
             lon: req.lon,
             lat: req.lat,
             reporter_name: req.reporter_name.trim().to_owned(),
-            reporter_phone: req.reporter_phone.chars().filter(|c| c.is_ascii_digit()).collect(),
+            reporter_phone: tracking::digits(&req.reporter_phone),
             state: EventState::New,
             office: None,
             dispatched_on: None,

@@ -156,7 +156,7 @@ impl App {
     pub async fn register_petition(&self, actor: &Actor, req: PetitionRequest) -> Result<PetitionView> {
         actor.require(Permission::HandlePetitions)?;
         let id = self.record_petition(actor, req).await?.0;
-        self.petition_view(actor, id, false).await
+        self.get_petition(actor, id).await
     }
 
     /// A petition filed online by the public: the answer is its tracking number.
@@ -294,11 +294,11 @@ impl App {
         Ok(s)
     }
 
-    async fn petition_view(&self, actor: &Actor, id: PetitionId, in_clear: bool) -> Result<PetitionView> {
-        let s = self.petition_in_scope(actor, id).await?;
+    /// The page data of a petition already read.
+    async fn view_of(&self, actor: &Actor, s: Stored, in_clear: bool) -> Result<PetitionView> {
         let p = self.unseal(s)?;
         let mut c = self.store.conn().await?;
-        let timeline = store::timeline(&mut c, id).await?;
+        let timeline = store::timeline(&mut c, p.id).await?;
         drop(c);
         let today = today();
         let clocks = clocks(&self.calendar(), &p.dates(), today);
@@ -315,7 +315,8 @@ impl App {
 
     /// A petition with its petitioner masked.
     pub async fn get_petition(&self, actor: &Actor, id: PetitionId) -> Result<PetitionView> {
-        self.petition_view(actor, id, false).await
+        let s = self.petition_in_scope(actor, id).await?;
+        self.view_of(actor, s, false).await
     }
 
     /// A petition with its petitioner in clear, for those who handle petitions; the view is
@@ -338,7 +339,7 @@ impl App {
         )
         .await?;
         drop(c);
-        self.petition_view(actor, id, true).await
+        self.view_of(actor, s, true).await
     }
 
     /// Petitions of the actor's area, newest first, petitioners masked; or only the overdue,
@@ -454,7 +455,7 @@ impl App {
         next.due_on = next.duty_due();
         let action = req.to.as_str();
         self.write_petition(actor, &before, &next, action, &on.to_string(), &note).await?;
-        self.petition_view(actor, id, false).await
+        self.get_petition(actor, id).await
     }
 
     /// The day a step is dated: today when not given, never in the future nor before the
@@ -535,7 +536,7 @@ impl App {
         next.due_on = next.duty_due();
         let note = format!("{} 天，{} 批准：{}", days, req.approved_by.trim(), req.note.trim());
         self.write_petition(actor, &before, &next, "extended", &on.to_string(), &note).await?;
-        self.petition_view(actor, id, false).await
+        self.get_petition(actor, id).await
     }
 
     async fn write_petition(

@@ -72,6 +72,20 @@ pub(crate) fn placeholders(rows: usize, width: usize) -> String {
     (0..rows).map(row).collect::<Vec<_>>().join(", ")
 }
 
+/// The condition keeping the rows of table `alias` to those under `scope_path` (its
+/// argument is `$1`), on the column the indexes lead with: the scope's county, town or
+/// village; above a county, the division tree. The table has `county_code`, `town_code`
+/// and `division_code`.
+pub(crate) fn in_scope(alias: &str, scope_path: &str) -> (String, String) {
+    let code = scope_path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    match code.len() {
+        12 => (format!("{alias}.division_code = $1"), code.to_owned()),
+        9 => (format!("{alias}.town_code = $1"), code.to_owned()),
+        6 if !code.ends_with("00") => (format!("{alias}.county_code = $1"), code.to_owned()),
+        _ => (format!("{alias}.division_code IN (SELECT code FROM division WHERE path LIKE $1)"), under(scope_path)),
+    }
+}
+
 pub(crate) fn under(scope_path: &str) -> String {
     format!("{scope_path}%")
 }

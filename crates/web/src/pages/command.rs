@@ -21,7 +21,7 @@ use crate::auth::{
 };
 use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::pages::{Chrome, PageRoutes, after_form, error_page, form_error, render, towns_in_scope};
+use crate::pages::{Chrome, PageRoutes, after_form, error_page, form_error, pairs, render, towns_in_scope};
 use crate::state::WebState;
 
 pub fn routes(r: PageRoutes) -> PageRoutes {
@@ -40,10 +40,6 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
         .public(Method::GET, "/track", track_form)
         .public(Method::POST, "/track", track)
         .public(Method::POST, "/track/rate", rate)
-}
-
-fn pairs<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<(&'static str, &'static str)> {
-    all.iter().map(|v| f(*v)).collect()
 }
 
 #[derive(Template)]

@@ -159,6 +159,11 @@ pub async fn towns_in_scope(
         .collect())
 }
 
+/// The (name, label) of each value of an enum, for a select.
+pub fn pairs<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|v| f(*v)).collect()
+}
+
 pub fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_owned()).unwrap_or_default()
 }

@@ -22,7 +22,9 @@ use serde::Deserialize;
 use super::command::{lookup_failed, stale_form, token_matches};
 use crate::auth::{ClientAddress, CsrfForm, PageSession, anonymous_form_token};
 use crate::i18n::Lang;
-use crate::pages::{Chrome, PageRoutes, after_form, error_page, form_error, pager, render, towns_in_scope, urlencode};
+use crate::pages::{
+    Chrome, PageRoutes, after_form, error_page, form_error, pager, pairs, render, towns_in_scope, urlencode,
+};
 use crate::state::WebState;
 
 pub fn routes(r: PageRoutes) -> PageRoutes {
@@ -37,10 +39,6 @@ pub fn routes(r: PageRoutes) -> PageRoutes {
         .public(Method::GET, "/petition/track", track_form)
         .public(Method::POST, "/petition/track", track)
         .public(Method::POST, "/petition/track/rate", rate)
-}
-
-fn pairs<T: Copy>(all: &[T], f: impl Fn(T) -> (&'static str, &'static str)) -> Vec<(&'static str, &'static str)> {
-    all.iter().map(|v| f(*v)).collect()
 }
 
 fn kinds(lang: Lang) -> Vec<(&'static str, &'static str)> {
