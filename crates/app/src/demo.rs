@@ -62,6 +62,11 @@ pub const USERS: &[(&str, &str, Role, &str, &str)] = &[
     ("xinluo.admin", "新罗区系统管理员", Role::Admin, "龙岩市新罗区人民政府", XINLUO),
     ("xinluo.resources", "新罗区自然资源局 林工", Role::BureauOfficer, "龙岩市新罗区自然资源局", XINLUO),
     ("xinluo.monitor", "红光村 群测群防员 黄师傅", Role::HazardMonitor, "红光村委会", "350802104201"),
+    ("xinluo.weather", "新罗区气象局 陈工", Role::BureauOfficer, "新罗区气象局", XINLUO),
+    ("wanan.officer", "万安镇 值班干部 吴干事", Role::TownOfficer, "万安镇人民政府", "350802104"),
+    ("wanan.dispatcher", "万安镇指挥中心 邱调度", Role::Dispatcher, "万安镇综合指挥中心", "350802104"),
+    ("hongguang.village", "红光村 罗主任", Role::VillageOfficer, "红光村委会", "350802104201"),
+    ("suixi.resources", "县自然资源和规划局 钱工", Role::BureauOfficer, "濉溪县自然资源和规划局", SUIXI),
 ];
 
 /// What `demo` created this time (zero on a second run).
@@ -85,6 +90,8 @@ pub struct DemoSummary {
     /// Amounts of village collective income.
     pub income: usize,
     pub petitions: usize,
+    /// Notices of the replayed warning.
+    pub notices: usize,
 }
 
 impl App {
@@ -100,6 +107,7 @@ impl App {
         summary.events = crate::command::demo::seed(self).await?;
         summary.income = crate::income::demo::seed(self).await?;
         summary.petitions = crate::petition::demo::seed(self).await?;
+        summary.notices = crate::warning::demo::seed(self).await?;
         Ok(summary)
     }
 

@@ -33,6 +33,8 @@ pub struct App {
     screeners: Arc<admission::tasks::Screeners>,
     /// Reports wait here for the writer that commits them in groups.
     intake: command::intake::Intake,
+    /// Acknowledgements of warnings wait here for the writer that commits them in groups.
+    acks: warning::ack::AckQueue,
     pub settings: Settings,
 }
 
@@ -51,6 +53,10 @@ pub struct Settings {
     pub weak_village_below_fen: i64,
     /// Seals petitioners' personal data; without it petitions cannot be taken.
     pub petition_key: Option<petition::PetitionKey>,
+    /// Sends the warnings' text messages to hazard monitors.
+    pub sms: Arc<dyn warning::relay::SmsGateway>,
+    /// The site's address as the public reaches it, for links in text messages and feeds.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -64,6 +70,8 @@ impl Default for Settings {
             // 10万元: the line Anhui's 2021 plans set for weak villages.
             weak_village_below_fen: 10_000_000,
             petition_key: None,
+            sms: Arc::new(warning::relay::LoggingSms::default()),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -74,7 +82,8 @@ impl App {
     pub async fn open(database_url: &str, settings: Settings) -> Result<Self> {
         let store = Store::open(database_url).await?;
         let intake = command::intake::start(store.clone());
-        let app = Self { store, calendar: Arc::default(), screeners: Arc::default(), intake, settings };
+        let acks = warning::ack::start(store.clone());
+        let app = Self { store, calendar: Arc::default(), screeners: Arc::default(), intake, acks, settings };
         app.seed_calendar_if_empty().await?;
         app.reload_calendar().await?;
         Ok(app)

@@ -23,6 +23,9 @@ pub struct FileConfig {
     pub weak_village_below_yuan: Option<i64>,
     /// 64 hex digits sealing petitioners' personal data; keep it apart from backups.
     pub petition_key: Option<String>,
+    /// The site's address as the public reaches it (links in warnings' text messages and
+    /// the Atom feed), e.g. `https://grassroots.example.gov.cn`.
+    pub public_url: Option<String>,
     #[serde(default)]
     pub security: Security,
 }
@@ -65,6 +68,12 @@ impl FileConfig {
             max_failures_per_address: s.max_failures_per_address.unwrap_or(d.max_failures_per_address),
             throttle_window_minutes: s.throttle_window_minutes.unwrap_or(d.throttle_window_minutes),
             weak_village_below_fen: self.weak_village_below_yuan.map_or(d.weak_village_below_fen, |y| y * 100),
+            public_url: std::env::var("GRASSROOTS_PUBLIC_URL")
+                .ok()
+                .or_else(|| self.public_url.clone())
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .unwrap_or(d.public_url.clone()),
+            sms: d.sms,
         })
     }
 }

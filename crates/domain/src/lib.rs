@@ -15,5 +15,6 @@ mod named;
 pub mod page;
 pub mod petition;
 pub mod restructuring;
+pub mod warning;
 
 pub use error::{FieldError, ValidationError};

@@ -20,6 +20,7 @@ pub mod income;
 pub mod inspection;
 pub mod petition;
 pub mod restructuring;
+pub mod warning;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -99,6 +100,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         "indicators",
         include_str!("../migrations/sqlite/0011_indicators.sql"),
         include_str!("../migrations/postgres/0011_indicators.sql"),
+    ),
+    (
+        12,
+        "warning",
+        include_str!("../migrations/sqlite/0012_warning.sql"),
+        include_str!("../migrations/postgres/0012_warning.sql"),
     ),
 ];
 

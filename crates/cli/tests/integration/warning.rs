@@ -6,6 +6,7 @@ use std::process::Command;
 
 use grassroots_app::warning::cap::{self, Alert, Area, Info};
 
+use crate::both_backends;
 use crate::helpers::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_grassroots");
@@ -100,3 +101,29 @@ fn cap_files_validate_and_broken_ones_name_the_element() {
         assert!(!valid, "the schema refuses a Z time too");
     }
 }
+
+async fn actor(app: &grassroots_app::App, username: &str) -> grassroots_app::Actor {
+    let u = app.find_user(&grassroots_app::Actor::system("test"), username).await.unwrap();
+    app.actor_of(u.id).await.unwrap()
+}
+
+both_backends!(demo_replays_xinluos_orange_warning, |db: TestDb| async move {
+    let app = open(&db).await;
+    let n = app.seed_demo().await.unwrap().notices as u64;
+    assert!(n > 300, "every town, village and monitor of the ten towns is told: {n}");
+    let bureau = actor(&app, "xinluo.resources").await;
+    let list = app.warnings(&bureau).await.unwrap();
+    let w = list.past.first().expect("the replayed warning").clone();
+    assert_eq!(w.identifier.as_deref(), Some("35080200000000_20220608183000_0"));
+    let board = app.relay_board(&bureau, w.id, Some("350802104")).await.unwrap();
+    let ind = &board.indicators;
+    assert_eq!(ind.recipients as u64, n);
+    assert!(ind.coverage > 0.75 && ind.coverage < 0.95, "mostly acknowledged: {}", ind.coverage);
+    assert!(ind.escalated > 0, "the rest escalated");
+    assert!(ind.median_minutes.unwrap() < ind.p90_minutes.unwrap());
+    assert!(ind.points_patrolled > 0 && ind.evacuated > 0);
+    assert!(!board.notices.is_empty());
+    let xml = app.warning_cap(w.id).await.unwrap();
+    cap::parse(&xml).expect("the published CAP reads back");
+    assert!(xml.contains("<language>zh-CN</language>") && xml.contains("<language>en-US</language>"));
+});

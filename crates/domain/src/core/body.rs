@@ -78,7 +78,9 @@ impl BodyKind {
         use super::division::Level::*;
         match self {
             BodyKind::Government => matches!(level, County | Town),
-            BodyKind::StaffingOffice | BodyKind::CountyDepartment | BodyKind::Bureau => level == County,
+            BodyKind::StaffingOffice | BodyKind::CountyDepartment => level == County,
+            // A province's or city's bureaus issue warnings over all of their area.
+            BodyKind::Bureau => matches!(level, Province | City | County),
             BodyKind::TownOffice | BodyKind::CommandCenter | BodyKind::EnforcementTeam => level == Town,
             BodyKind::VillageCommittee => level == Village,
         }

@@ -71,6 +71,15 @@ pub enum Permission {
     /// Record villages' collective income (the town's office, the county's agriculture
     /// department).
     RecordIncome,
+    /// Draft and co-sign geohazard warnings, update and cancel them, import CAP, keep
+    /// hazard points and what each level requires (the two bureaus).
+    IssueWarnings,
+    /// Acknowledge a warning's notice addressed to one's town, village or point.
+    AcknowledgeWarnings,
+    /// Report a patrol of a hazard point under a warning.
+    ReportPatrols,
+    /// Subscribe webhooks to the warnings of one's area.
+    ManageWebhooks,
 }
 
 impl Role {
@@ -151,6 +160,12 @@ impl Role {
             DispatchEvents => self == Role::Dispatcher,
             HandleEvents => matches!(self, Role::TownOfficer | Role::Dispatcher | Role::Inspector),
             RecordIncome | HandlePetitions => matches!(self, Role::TownOfficer | Role::DepartmentOfficer),
+            IssueWarnings => self == Role::BureauOfficer,
+            AcknowledgeWarnings => {
+                matches!(self, Role::TownOfficer | Role::Dispatcher | Role::VillageOfficer | Role::HazardMonitor)
+            }
+            ReportPatrols => matches!(self, Role::VillageOfficer | Role::HazardMonitor),
+            ManageWebhooks => self == Role::Admin,
         }
     }
 
