@@ -103,6 +103,9 @@ enum Command {
     /// CAP 1.2 warning messages.
     #[command(subcommand)]
     Cap(warning::CapCommand),
+    /// Hazard points (隐患点) of the geohazard warnings.
+    #[command(subcommand)]
+    HazardPoints(warning::HazardPointsCommand),
     /// The reform's headline figures for a county or town and a year, computed from the records.
     Report(indicators::ReportArgs),
 }
@@ -176,7 +179,7 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
             }
             let app = open().await?;
             let s = app.seed_demo().await.map_err(explain)?;
-            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, tasks = s.tasks, plan = s.plan, empowerment = s.empowerment, cases = s.cases, inspections = s.inspections, events = s.events, income = s.income, petitions = s.petitions, database = %url, "demo data ready");
+            tracing::info!(divisions = s.divisions, bodies = s.bodies, users = s.users, tasks = s.tasks, plan = s.plan, empowerment = s.empowerment, cases = s.cases, inspections = s.inspections, events = s.events, income = s.income, petitions = s.petitions, notices = s.notices, database = %url, "demo data ready");
             if !no_serve {
                 println!(
                     "demo: open http://{listen}/ and log in as, e.g., suixi.admin / {}",
@@ -195,7 +198,9 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
         Command::Calendar(cmd) => core::calendar(open().await?, cmd).await?,
         Command::Audit(cmd) => return core::audit(open().await?, cmd).await,
         Command::Screen(args) => return admission::screen(&args),
-        Command::Cap(cmd) => warning::cap(cmd)?,
+        Command::Cap(warning::CapCommand::Validate { file }) => warning::validate(&file)?,
+        Command::Cap(cmd) => warning::cap(open().await?, cmd).await?,
+        Command::HazardPoints(cmd) => warning::hazard_points(open().await?, cmd).await?,
         Command::Catalog(cmd) => empowerment::catalog(open().await?, cmd).await?,
         Command::Plan(cmd) => restructuring::plan(open().await?, cmd).await?,
         Command::Powers(cmd) => return empowerment::powers(open().await?, cmd).await,

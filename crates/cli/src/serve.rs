@@ -59,6 +59,28 @@ pub(crate) async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: b
             }
         }
     });
+    // Every two seconds: send the warnings' texts and webhooks that are due; every
+    // minute: escalate notices left unacknowledged past their level's minutes.
+    let relayer = app.clone();
+    let relay = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        for n in 0u64.. {
+            tick.tick().await;
+            let now = grassroots_app::core::now();
+            match relayer.relay_due(&now).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "warning deliveries sent"),
+                Err(e) => tracing::warn!(error = %e, "relaying warnings failed"),
+            }
+            if n % 30 == 0 {
+                match relayer.escalate_warnings(&now).await {
+                    Ok(0) => {}
+                    Ok(raised) => tracing::info!(raised, "silent warning notices escalated"),
+                    Err(e) => tracing::warn!(error = %e, "escalating warning notices failed"),
+                }
+            }
+        }
+    });
     let router =
         grassroots_web::router(app.clone(), grassroots_web::WebOptions { secure_cookies: secure, behind_proxy });
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -66,6 +88,7 @@ pub(crate) async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: b
         .await
         .map_err(|e| e.to_string())?;
     housekeeping.abort();
+    relay.abort();
     app.store.close().await;
     tracing::info!("stopped");
     Ok(())

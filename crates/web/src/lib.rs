@@ -56,6 +56,8 @@ const PUBLIC_API: &[(Method, &str)] = &[
     (Method::POST, "/api/v1/public/petitions"),
     (Method::POST, "/api/v1/public/petitions/track"),
     (Method::POST, "/api/v1/public/petitions/rating"),
+    (Method::POST, "/api/v1/public/acknowledgements"),
+    (Method::GET, "/api/v1/public/warnings"),
 ];
 
 struct Parts {
@@ -71,7 +73,8 @@ fn parts() -> Parts {
     let others = pages::core::routes(pages::PageRoutes::new());
     let others = pages::restructuring::routes(pages::empowerment::routes(pages::admission::routes(others)));
     let others = pages::command::routes(pages::inspection::routes(pages::enforcement::routes(others)));
-    let others = pages::petition::routes(pages::indicators::routes(pages::income::routes(others)))
+    let others = pages::petition::routes(pages::indicators::routes(pages::income::routes(others)));
+    let others = pages::warning::routes(others)
         .public(Method::GET, "/healthz", ops::healthz)
         .public(Method::GET, "/metrics", ops::metrics)
         .public(Method::GET, "/api/v1/openapi.json", serve_doc);

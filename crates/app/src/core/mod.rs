@@ -15,7 +15,7 @@ pub mod users;
 use time::OffsetDateTime;
 
 /// Now, in stored form.
-pub(crate) fn now() -> String {
+pub fn now() -> String {
     grassroots_domain::core::time::to_stored(OffsetDateTime::now_utc())
 }
 

@@ -194,14 +194,19 @@ impl App {
         at: &str,
     ) -> Result<Patrol> {
         let mut c = self.store.conn().await?;
+        let w = store::get(&mut c, warning).await?.ok_or(AppError::NotFound)?.warning;
+        if let Ok(code) = DivisionCode::parse(&w.division_code) {
+            let path = divisions::get(&mut c, &code).await?.map(|d| d.path).ok_or(AppError::NotFound)?;
+            actor.within_or_above(&path)?;
+        }
+        actor.require(Permission::ReportPatrols)?;
         let (point, path) = store::point_by_id(&mut c, req.point_id).await?.ok_or(AppError::NotFound)?;
-        actor.may_act_on(&path, Permission::ReportPatrols)?;
+        actor.within(&path)?;
         if actor.role == Role::HazardMonitor
             && !point.monitors.iter().any(|m| m.username.as_deref() == Some(&actor.username))
         {
             return Err(AppError::NotYours(format!("{} is watched by another monitor", point.name)));
         }
-        let w = store::get(&mut c, warning).await?.ok_or(AppError::NotFound)?.warning;
         if !matches!(w.state, WarningState::Published | WarningState::Superseded) || w.msg_type == MessageType::Cancel {
             return Err(AppError::Conflict("patrols are reported under a warning in force".into()));
         }

@@ -272,9 +272,7 @@ impl App {
 
     /// Drafts an update or a cancel of a published warning; it is co-signed like any draft.
     pub async fn revise_warning(&self, actor: &Actor, id: WarningId, req: ReviseRequest) -> Result<WarningView> {
-        actor.require(Permission::IssueWarnings)?;
-        let (old, path) = self.issued(actor, id).await?;
-        actor.within(&path)?;
+        let (old, _) = self.issued_for_bureau(actor, id).await?;
         if old.warning.state != WarningState::Published || old.warning.msg_type == MessageType::Cancel {
             return Err(AppError::Conflict("only a published warning in force can be updated or cancelled".into()));
         }
@@ -311,9 +309,7 @@ impl App {
 
     /// The drafter's bureau withdraws its draft before it is co-signed.
     pub async fn withdraw_warning(&self, actor: &Actor, id: WarningId) -> Result<WarningView> {
-        actor.require(Permission::IssueWarnings)?;
-        let (w, path) = self.issued(actor, id).await?;
-        actor.within(&path)?;
+        let (w, _) = self.issued_for_bureau(actor, id).await?;
         if w.drafting_body_id != actor.body_id.map(|b| b.0) {
             return Err(AppError::NotYours("only the drafting bureau withdraws its draft".into()));
         }
@@ -341,9 +337,7 @@ impl App {
 
     /// Co-signs and publishes at `at` (the demo replays a past day); returns the notices made.
     pub(crate) async fn cosign_warning_at(&self, actor: &Actor, id: WarningId, at: &str) -> Result<u64> {
-        actor.require(Permission::IssueWarnings)?;
-        let (draft, path) = self.issued(actor, id).await?;
-        actor.within(&path)?;
+        let (draft, _) = self.issued_for_bureau(actor, id).await?;
         let w = &draft.warning;
         if w.state != WarningState::Draft {
             return Err(AppError::Conflict(format!(
@@ -428,17 +422,29 @@ impl App {
         Ok(relayed.notices)
     }
 
-    /// A warning of this installation and the path of its division; imported ones have
-    /// no issuing bureau here.
-    async fn issued(&self, actor: &Actor, id: WarningId) -> Result<(Stored, String)> {
+    /// A warning issued here, for one of the bureaus of its division to act on: unknown
+    /// outside the reader's area, forbidden to other roles, refused to other divisions'
+    /// bureaus. Imported warnings are changed by their sender, not here.
+    async fn issued_for_bureau(&self, actor: &Actor, id: WarningId) -> Result<(Stored, String)> {
         let mut c = self.store.conn().await?;
         let w = store::get(&mut c, id).await?.ok_or(AppError::NotFound)?;
-        if w.warning.origin != Origin::Issued {
-            actor.require(Permission::IssueWarnings)?;
-            return Err(AppError::Conflict("an imported warning is changed by its sender, not here".into()));
+        let path = match DivisionCode::parse(&w.warning.division_code) {
+            Ok(code) => divisions::get(&mut c, &code).await?.map(|d| d.path),
+            Err(_) => None,
+        };
+        if let Some(path) = &path {
+            actor.within_or_above(path)?;
         }
-        let code = DivisionCode::parse(&w.warning.division_code)?;
-        let path = divisions::get(&mut c, &code).await?.map(|d| d.path).ok_or(AppError::NotFound)?;
+        actor.require(Permission::IssueWarnings)?;
+        let Some(path) = path.filter(|_| w.warning.origin == Origin::Issued) else {
+            return Err(AppError::Conflict("an imported warning is changed by its sender, not here".into()));
+        };
+        if actor.user_id.is_some() && actor.division_code != w.warning.division_code {
+            return Err(AppError::NotYours(format!(
+                "the warning is {}'s; its own bureaus act on it",
+                w.warning.division_code
+            )));
+        }
         Ok((w, path))
     }
 

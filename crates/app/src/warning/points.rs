@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use grassroots_domain::ValidationError;
+use grassroots_domain::command::check_phone;
 use grassroots_domain::core::division::{DivisionCode, Level};
 use grassroots_domain::core::role::Permission;
 use grassroots_domain::page::{Page, PageRequest};
@@ -86,9 +87,14 @@ pub fn read(data: &[u8]) -> Result<Vec<(HazardPoint, String)>, ValidationError> 
             v
         };
         let (lon, lat, households, people) = (number("lon"), number("lat"), number("households"), number("people"));
+        let monitors = parse_monitors(cell("monitors"));
         let (Ok(kind), Ok(scale), Some(lon), Some(lat), Some(households), Some(people)) =
             (kind, scale, lon, lat, households, people)
         else {
+            // The row's other faults are told too.
+            for m in monitors.iter().filter(|m| check_phone(&m.phone).is_err()) {
+                errors.push(at("monitors"), "invalid_phone", format!("{}: an 11-digit mobile number", m.name));
+            }
             continue;
         };
         let p = HazardPoint {
@@ -106,7 +112,7 @@ pub fn read(data: &[u8]) -> Result<Vec<(HazardPoint, String)>, ValidationError> 
             people: people as i64,
             shelter: cell("shelter").to_owned(),
             route: cell("route").to_owned(),
-            monitors: parse_monitors(cell("monitors")),
+            monitors,
         };
         if let Err(e) = check_point_fields(&p) {
             for fe in e.errors {

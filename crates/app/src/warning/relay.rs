@@ -15,7 +15,9 @@ use grassroots_domain::command::{Category, Event, EventId, EventState, Source};
 use grassroots_domain::core::body::BodyKind;
 use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::core::time::{display_local, from_stored, to_stored};
-use grassroots_domain::warning::{NoticeId, WarningId};
+use grassroots_domain::ValidationError;
+use grassroots_domain::core::role::Permission;
+use grassroots_domain::warning::{NoticeId, WarningId, Webhook};
 use grassroots_store::Tx;
 use grassroots_store::core::bodies::{self, BodyFilter};
 use grassroots_store::warning::{self as store, Delivery, Stored};
@@ -323,5 +325,67 @@ impl App {
             });
         }
         Ok(events)
+    }
+}
+
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookRequest {
+    /// `http://…` of the receiving system (or of the egress proxy that reaches it).
+    pub url: String,
+}
+
+/// A new subscription and its secret, shown this once.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct WebhookCreated {
+    pub webhook: Webhook,
+    /// Verifies `X-Grassroots-Signature: sha256=HMAC-SHA256(secret, body)`.
+    pub secret: String,
+}
+
+impl App {
+    /// Subscribes a webhook to the warnings whose area meets the administrator's division.
+    pub async fn add_webhook(&self, actor: &Actor, req: WebhookRequest) -> Result<WebhookCreated> {
+        actor.require(Permission::ManageWebhooks)?;
+        let url = req.url.trim();
+        let rest = url.strip_prefix("http://").unwrap_or("");
+        if rest.is_empty() || rest.starts_with('/') || url.len() > 500 || url.chars().any(char::is_whitespace) {
+            return Err(ValidationError::new(
+                "url",
+                "invalid_url",
+                "an http:// address of the receiving system or of the egress proxy that reaches it",
+            )
+            .into());
+        }
+        let secret = hex::encode(rand::random::<[u8; 32]>());
+        let mut hook = Webhook {
+            id: 0,
+            division_code: actor.division_code.clone(),
+            url: url.to_owned(),
+            secret: secret.clone(),
+            active: true,
+            created_by: actor.label(),
+            created_at: crate::core::now(),
+        };
+        let mut tx = self.store.begin().await?;
+        hook.id = store::insert_webhook(&mut tx, &hook).await?;
+        let change = Change {
+            action: "warning.webhook",
+            object_type: "warning_webhook",
+            object_id: hook.id.to_string(),
+            division_code: Some(hook.division_code.clone()),
+            before: None,
+            after: audit::json(&hook),
+        };
+        audit::commit(tx, actor, change).await?;
+        Ok(WebhookCreated { webhook: hook, secret })
+    }
+
+    /// The webhooks of the administrator's scope.
+    pub async fn webhooks(&self, actor: &Actor) -> Result<Vec<Webhook>> {
+        actor.require(Permission::ManageWebhooks)?;
+        let mut c = self.store.conn().await?;
+        let all = store::webhooks(&mut c, &actor.scope_path).await?;
+        Ok(all.into_iter().filter(|(_, path)| actor.sees(path)).map(|(h, _)| h).collect())
     }
 }

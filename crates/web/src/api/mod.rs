@@ -12,6 +12,7 @@ pub mod indicators;
 pub mod inspection;
 pub mod petition;
 pub mod restructuring;
+pub mod warning;
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -38,6 +39,7 @@ use crate::state::WebState;
         (name = "petition", description = "Petitions (信访): stages and clocks of the 2022 regulation, sealed personal data, the public's petitions"),
         (name = "income", description = "Village collective income by source, year on year, and the weak villages"),
         (name = "indicators", description = "The reform's headline figures, computed from the records"),
+        (name = "warning", description = "Geohazard weather warnings: joint issue by two bureaus, CAP 1.2, relay, acknowledgement, escalation, hazard points"),
     ),
     modifiers(&Security),
 )]
@@ -69,7 +71,7 @@ pub fn routes() -> (axum::Router<WebState>, utoipa::openapi::OpenApi) {
     let routes = core::routes(OpenApiRouter::with_openapi(doc));
     let routes = empowerment::routes(restructuring::routes(admission::task_routes(admission::routes(routes))));
     let routes = petition::routes(income::routes(command::routes(inspection::routes(enforcement::routes(routes)))));
-    let routes = indicators::routes(routes);
+    let routes = warning::routes(indicators::routes(routes));
     let (router, doc) = routes.split_for_parts();
     (router, doc)
 }

@@ -12,6 +12,7 @@ pub mod indicators;
 pub mod inspection;
 pub mod petition;
 pub mod restructuring;
+pub mod warning;
 
 use askama::Template;
 use axum::handler::Handler;

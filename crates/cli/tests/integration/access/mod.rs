@@ -89,7 +89,10 @@ async fn every_route_every_role_every_scope() {
                 let c = if ends_session { Client::login(&world.app, username).await } else { client.clone() };
                 let reply = call(&c, r.surface, &r.method, &path, &body_for(&r.method, &r.path, home)).await;
                 // A county's rounds are read by all its towns: another town's is the same round.
-                let county_wide = r.path.starts_with("/api/v1/rounds/{id}") || r.path.starts_with("/rounds/{id}");
+                // So are its warnings.
+                let county_wide = ["/api/v1/rounds/{id}", "/rounds/{id}", "/api/v1/warnings/{id}", "/warnings/{id}"]
+                    .iter()
+                    .any(|p| r.path.starts_with(p));
                 let out_of_scope =
                     scope == Scope::ForeignCounty || (scope == Scope::ForeignTown && town_level && !county_wide);
                 let allowed = match rule {
@@ -113,6 +116,9 @@ async fn every_route_every_role_every_scope() {
                     Rule::Dispatcher => *role == Role::Dispatcher,
                     Rule::Handler => matches!(role, Role::TownOfficer | Role::Dispatcher | Role::Inspector),
                     Rule::Income | Rule::Petitions => matches!(role, Role::TownOfficer | Role::DepartmentOfficer),
+                    Rule::Bureau => *role == Role::BureauOfficer,
+                    Rule::Patrols => matches!(role, Role::VillageOfficer | Role::HazardMonitor),
+                    Rule::Recipient => true,
                 };
                 let no_such_list = (r.path.contains("/lists/{id}") && objects.list.is_none())
                     || ((r.path.contains("/tasks/{id}") || r.path.contains("/task-targets/{id}"))
@@ -131,6 +137,8 @@ async fn every_route_every_role_every_scope() {
                 );
                 if out_of_scope || no_such_list {
                     assert_eq!(s, StatusCode::NOT_FOUND, "{what}");
+                } else if rule == Rule::Recipient {
+                    assert!(s.is_success() || s.is_redirection() || s == StatusCode::FORBIDDEN, "{what}");
                 } else if allowed {
                     assert!(s.as_u16() < 500 && ![401, 403, 404].contains(&s.as_u16()), "{what}");
                 } else if rule == Rule::OwnerOrAdmin {

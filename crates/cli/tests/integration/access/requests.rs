@@ -173,6 +173,19 @@ pub(super) fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
             json!({ "days": 1, "approved_by": "镇长", "note": "测试" })
         }
         ("POST", "/petitions/{id}/extension") => json!({ "days": "1", "approved_by": "镇长", "note": "测试" }),
+        ("POST", "/api/v1/warnings") | ("POST", "/warnings") => json!({
+            "level": "blue", "onset": "2026-01-01 08:00", "expires": "2099-01-01 08:00", "areas": [home.division],
+            "description": format!("测试预警{n}")
+        }),
+        ("POST", "/api/v1/warnings/{id}/revisions") => json!({ "msg_type": "Cancel" }),
+        ("POST", "/warnings/{id}/cancel") => json!({ "description": "测试解除" }),
+        ("POST", "/api/v1/warnings/{id}/patrols") => json!({ "point_id": home.point.unwrap_or(0), "danger_found": false }),
+        ("POST", "/warnings/{id}/patrols") => json!({ "point_id": home.point.unwrap_or(0).to_string(), "evacuated": "0" }),
+        ("PUT", "/api/v1/warning-rules") => json!({
+            "level": "blue", "patrol_within_hours": 0, "ready_evacuation": false, "evacuate": false,
+            "acknowledge_within_minutes": 120
+        }),
+        ("POST", "/api/v1/warning-webhooks") => json!({ "url": "http://127.0.0.1:9/hook" }),
         _ => json!({}),
     }
 }
@@ -189,7 +202,7 @@ pub(super) async fn call(c: &Client, surface: Surface, method: &Method, path: &s
     let body = body_json;
     match (surface, method.as_str()) {
         (Surface::Page, "POST")
-            if ["/lists/import", "/catalog/import", "/plans", "/income/import"].contains(&path)
+            if ["/lists/import", "/catalog/import", "/plans", "/income/import", "/hazard-points/import"].contains(&path)
                 || path.ends_with("/attachments") =>
         {
             let b = "XBOUNDARY";

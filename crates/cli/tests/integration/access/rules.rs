@@ -36,6 +36,14 @@ pub(super) enum Rule {
     /// The town's office and the county's petition bureau: petitions, and their
     /// petitioners in clear.
     Petitions,
+    /// The two bureaus of a district: warnings, CAP imports, hazard points, level rules.
+    Bureau,
+    /// Villages' officers and hazard monitors: patrols under a warning.
+    Patrols,
+    /// A notice's own recipient (its town's officers or dispatchers, its village's
+    /// officers, its monitor): who that is is checked in warning.rs; here, only that a
+    /// notice out of scope is unknown and the rest get an answer or 403.
+    Recipient,
 }
 
 pub(super) fn rule(method: &Method, path: &str) -> Option<Rule> {
@@ -139,6 +147,22 @@ pub(super) fn rule(method: &Method, path: &str) -> Option<Rule> {
         ("GET", "/api/v1/petitions/{id}/petitioner") | ("POST", "/petitions/{id}/petitioner") => Petitions,
         ("POST", "/api/v1/petitions/{id}/stage") | ("POST", "/petitions/{id}/stage") => Petitions,
         ("POST", "/api/v1/petitions/{id}/extension") | ("POST", "/petitions/{id}/extension") => Petitions,
+        ("GET", "/api/v1/warnings") | ("GET", "/warnings") | ("GET", "/warnings/new") => Anyone,
+        ("POST", "/api/v1/warnings") | ("POST", "/warnings") | ("POST", "/api/v1/warnings/import") => Bureau,
+        ("GET", "/api/v1/warnings/{id}") | ("GET", "/warnings/{id}") => Anyone,
+        ("GET", "/api/v1/warnings/{id}/board") | ("GET", "/api/v1/warnings/{id}/cap") => Anyone,
+        ("POST", "/api/v1/warnings/{id}/cosign") | ("POST", "/warnings/{id}/cosign") => Bureau,
+        ("POST", "/api/v1/warnings/{id}/withdraw") | ("POST", "/warnings/{id}/withdraw") => Bureau,
+        ("POST", "/api/v1/warnings/{id}/revisions") | ("POST", "/warnings/{id}/cancel") => Bureau,
+        ("POST", "/api/v1/warnings/{id}/patrols") | ("POST", "/warnings/{id}/patrols") => Patrols,
+        ("GET", "/api/v1/warning-notices") => Anyone,
+        ("POST", "/api/v1/warning-notices/{id}/acknowledgement") => Recipient,
+        ("POST", "/warning-notices/{id}/acknowledge") => Recipient,
+        ("GET", "/api/v1/warning-rules") => Anyone,
+        ("PUT", "/api/v1/warning-rules") => Bureau,
+        ("GET", "/api/v1/hazard-points") | ("GET", "/api/v1/hazard-points/{id}") | ("GET", "/hazard-points") => Anyone,
+        ("POST", "/api/v1/hazard-points") | ("POST", "/hazard-points/import") => Bureau,
+        ("GET", "/api/v1/warning-webhooks") | ("POST", "/api/v1/warning-webhooks") => Admin,
         _ => return None,
     })
 }

@@ -58,6 +58,11 @@ pub(super) struct Objects {
     /// A photo attached to that event.
     pub(super) attachment: Option<i64>,
     pub(super) petition: Option<i64>,
+    /// The county's warning, a hazard point in (or under) the division, and the notice
+    /// addressed to it (for a county, to its first town).
+    pub(super) warning: Option<i64>,
+    pub(super) point: Option<i64>,
+    pub(super) notice: Option<i64>,
 }
 
 pub(super) struct World {
@@ -155,6 +160,9 @@ impl World {
                     event: None,
                     attachment: None,
                     petition: None,
+                    warning: None,
+                    point: None,
+                    notice: None,
                 },
             );
         }
@@ -268,7 +276,80 @@ impl World {
         for o in at.values_mut() {
             o.round = Some(rounds[&o.division[..6]].0);
         }
+        warning_fixtures(&app, &mut at).await;
         Self { app, at }
+    }
+}
+
+/// Each county: a hazard point in a village of every division of the matrix (Xinluo's
+/// Hongguang watched by the demo's monitor) and a warning over the whole county, drafted
+/// by its natural resources bureau and co-signed by its meteorological bureau.
+async fn warning_fixtures(app: &App, at: &mut HashMap<String, Objects>) {
+    use grassroots_app::warning::DraftRequest;
+    use grassroots_domain::warning::{Level, RecipientKind, WarningId};
+    let mut c = app.store.conn().await.unwrap();
+    let mut village_of = HashMap::new();
+    for d in at.keys() {
+        let v: String = sqlx::query_scalar(
+            "SELECT code FROM division WHERE level = 'village' AND code LIKE $1 ORDER BY code LIMIT 1",
+        )
+        .bind(format!("{d}%"))
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
+        village_of.insert(d.clone(), v);
+    }
+    let mut villages: Vec<&String> = village_of.values().collect();
+    villages.sort();
+    villages.dedup();
+    let mut csv = String::from("number,name,kind,scale,village_code,lon,lat,households,people,monitors\n");
+    for v in villages {
+        let monitor = if v == "350802104201" { "黄师傅 13800000001 xinluo.monitor" } else { "测试 13800000002" };
+        csv.push_str(&format!("FX{v},测试隐患点{v},landslide,small,{v},117.0,25.1,3,9,{monitor}\n"));
+    }
+    app.import_hazard_points(&Actor::system("access-test"), csv.as_bytes()).await.unwrap();
+    let bureaus = [("340621", "濉溪县自然资源和规划局", "濉溪县气象局"), ("350802", "龙岩市新罗区自然资源局", "新罗区气象局")];
+    let mut warnings = HashMap::new();
+    for (county, resources, weather) in bureaus {
+        let code = DivisionCode::parse(county).unwrap();
+        let path = grassroots_store::core::divisions::get(&mut c, &code).await.unwrap().unwrap().path;
+        let mut bureau = Vec::new();
+        for name in [resources, weather] {
+            let b = grassroots_store::core::bodies::find_by_name(&mut c, &code, name).await.unwrap().unwrap();
+            let mut a = Actor::system("access-test");
+            a.body_id = Some(b.id);
+            a.division_code = county.into();
+            a.scope_path = path.clone();
+            bureau.push(a);
+        }
+        let (drafter, cosigner) = (&bureau[0], &bureau[1]);
+        let today = grassroots_app::core::today();
+        let req = DraftRequest {
+            level: Level::Blue,
+            onset: format!("{today} 08:00"),
+            expires: format!("{} 08:00", today + time::Duration::days(30)),
+            areas: vec![county.into()],
+            polygon: None,
+            headline: String::new(),
+            description: "测试预警".into(),
+            instruction: String::new(),
+        };
+        let id = app.draft_warning(drafter, req).await.unwrap().warning.id;
+        app.cosign_warning(cosigner, id).await.unwrap();
+        warnings.insert(county, id);
+    }
+    for (d, o) in at.iter_mut() {
+        let warning: WarningId = warnings[&d[..6]];
+        o.warning = Some(warning.0);
+        let number = format!("FX{}", village_of[d]);
+        o.point = grassroots_store::warning::point_id_by_number(&mut c, &number).await.unwrap().map(|p| p.0);
+        let notices = grassroots_store::warning::notices(&mut c, warning, "/").await.unwrap();
+        let wanted = match d.len() {
+            12 => notices.iter().find(|n| n.kind == RecipientKind::Village && &n.division_code == d),
+            9 => notices.iter().find(|n| n.kind == RecipientKind::Town && &n.division_code == d),
+            _ => notices.iter().find(|n| n.kind == RecipientKind::Town),
+        };
+        o.notice = wanted.map(|n| n.id.0);
     }
 }
 
@@ -354,6 +435,12 @@ pub(super) fn fill(path: &str, o: &Objects, own_token: Option<i64>) -> String {
         o.visit.unwrap_or(0)
     } else if path.contains("/petitions/{id}") {
         o.petition.unwrap_or(0)
+    } else if path.contains("/warnings/{id}") {
+        o.warning.unwrap_or(0)
+    } else if path.contains("/warning-notices/{id}") {
+        o.notice.unwrap_or(0)
+    } else if path.contains("/hazard-points/{id}") {
+        o.point.unwrap_or(0)
     } else if path.contains("/events/{id}") {
         o.event.unwrap_or(0)
     } else if path.contains("/users/") {

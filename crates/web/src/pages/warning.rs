@@ -1,0 +1,913 @@
+//! Pages of geohazard warnings: the warnings a user sees and the notices they are to
+//! acknowledge, the composer of a draft (an area picker over the district's towns and
+//! villages, the level's rules beside it), a warning's live relay board with its
+//! indicators and patrol reports, the hazard points and their import, and the public's
+//! pages: the warnings in force, their Atom feed and CAP files, and the acknowledgement
+//! link a monitor opens from a text message.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use grassroots_app::AppError;
+use grassroots_app::warning::board::RelayBoard;
+use grassroots_app::warning::{DraftRequest, ReviseRequest, WarningList, ack::PatrolRequest};
+use grassroots_domain::ValidationError;
+use grassroots_domain::command::mask_phone;
+use grassroots_domain::core::role::Permission;
+use grassroots_domain::core::time::display_local;
+use grassroots_domain::page::PageRequest;
+use grassroots_domain::warning::{
+    HazardPointId, Level, MessageType, Notice, NoticeId, Patrol, RecipientKind, Warning, WarningId,
+};
+use serde::Deserialize;
+
+use super::command::{stale_form, token_matches};
+use crate::auth::{CsrfForm, CsrfUpload, PageSession, anonymous_form_token};
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::pages::{Chrome, PageRoutes, error_page, form_error, pager, render, towns_in_scope};
+use crate::state::WebState;
+
+pub fn routes(r: PageRoutes) -> PageRoutes {
+    r.route(Method::GET, "/warnings", warnings)
+        .route(Method::POST, "/warnings", submit)
+        .route(Method::GET, "/warnings/new", composer)
+        .route(Method::GET, "/warnings/{id}", warning)
+        .route(Method::POST, "/warnings/{id}/cosign", cosign)
+        .route(Method::POST, "/warnings/{id}/withdraw", withdraw)
+        .route(Method::POST, "/warnings/{id}/cancel", cancel)
+        .route(Method::POST, "/warnings/{id}/patrols", patrol)
+        .route(Method::POST, "/warning-notices/{id}/acknowledge", acknowledge)
+        .route(Method::GET, "/hazard-points", hazard_points)
+        .route(Method::POST, "/hazard-points/import", import)
+        .public(Method::GET, "/alerts", alerts)
+        .public(Method::GET, "/warnings/feed.atom", feed)
+        .public(Method::GET, "/warnings/{id}/cap.xml", cap_xml)
+        .public(Method::GET, "/ack/{token}", ack_form)
+        .public(Method::POST, "/ack/{token}", ack_confirm)
+}
+
+/// The colour of a level's swatch.
+fn swatch(level: Level) -> &'static str {
+    match level {
+        Level::Red => "#d32f2f",
+        Level::Orange => "#f57c00",
+        Level::Yellow => "#fbc02d",
+        Level::Blue => "#1976d2",
+    }
+}
+
+/// `2022-06-08 20:00`, Beijing time; empty for nothing.
+fn local(stored: Option<&str>) -> String {
+    stored.map(display_local).unwrap_or_default()
+}
+
+/// Bad input, conflicts and someone else's object are shown above the form, the last with
+/// the use case's own words (whose notice or point it is); anything else is an error page.
+fn shown(lang: Lang, e: AppError) -> Result<String, ApiError> {
+    match e {
+        AppError::NotYours(m) => Ok(format!("{}{m}", lang.pick("不能办理：", "Not yours: "))),
+        AppError::Validation(mut v) => {
+            // The area's codes are named in the message; the field is the area picker.
+            for fe in &mut v.errors {
+                if fe.location.starts_with("areas[") {
+                    fe.location = "areas".into();
+                }
+            }
+            form_error(lang, AppError::Validation(v))
+        }
+        e => form_error(lang, e),
+    }
+}
+
+// ---- the warnings page ----
+
+/// One warning as a list shows it.
+struct Row {
+    id: i64,
+    colour: &'static str,
+    level: &'static str,
+    headline: String,
+    onset: String,
+    expires: String,
+    state: &'static str,
+    msg_type: &'static str,
+    cancel: bool,
+}
+
+impl Row {
+    fn of(lang: Lang, w: &Warning) -> Self {
+        Row {
+            id: w.id.0,
+            colour: swatch(w.level),
+            level: w.level.label(lang.zh()),
+            headline: w.headline.clone(),
+            onset: display_local(&w.onset),
+            expires: display_local(&w.expires),
+            state: w.state.label(lang.zh()),
+            msg_type: w.msg_type.label(lang.zh()),
+            cancel: w.msg_type == MessageType::Cancel,
+        }
+    }
+}
+
+/// One notice as a list shows it.
+struct NoticeRow {
+    id: i64,
+    warning_id: i64,
+    warning: String,
+    name: String,
+    kind: &'static str,
+    notified: String,
+    acknowledged: Option<String>,
+    by: String,
+    escalation: &'static str,
+}
+
+impl NoticeRow {
+    fn of(lang: Lang, n: &Notice, headlines: &HashMap<i64, String>) -> Self {
+        NoticeRow {
+            id: n.id.0,
+            warning_id: n.warning_id.0,
+            warning: headlines.get(&n.warning_id.0).cloned().unwrap_or_else(|| format!("#{}", n.warning_id)),
+            name: n.name.clone(),
+            kind: n.kind.label(lang.zh()),
+            notified: display_local(&n.notified_at),
+            acknowledged: n.acknowledged_at.as_deref().map(display_local),
+            by: n.acknowledged_by.clone().unwrap_or_default(),
+            escalation: match n.escalation {
+                0 => "",
+                1 => lang.pick("已上报镇指挥中心", "to the town's command center"),
+                _ => lang.pick("已上报区县", "to the county"),
+            },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "warnings.html")]
+struct WarningsPage {
+    c: Chrome,
+    error: Option<String>,
+    notices: Vec<NoticeRow>,
+    receives: bool,
+    to_cosign: Vec<Row>,
+    drafted: Vec<Row>,
+    active: Vec<Row>,
+    past: Vec<Row>,
+    issues: bool,
+}
+
+async fn warnings(State(s): State<WebState>, session: PageSession) -> Response {
+    warnings_page(&s, &session, None).await
+}
+
+async fn warnings_page(s: &WebState, session: &PageSession, error: Option<String>) -> Response {
+    let lang = session.lang;
+    let actor = &session.actor;
+    let result = async { Ok::<_, AppError>((s.app.warnings(actor).await?, s.app.my_notices(actor).await?)) }.await;
+    let (list, mine): (WarningList, Vec<Notice>) = match result {
+        Ok(r) => r,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let headlines: HashMap<i64, String> = [&list.to_cosign, &list.drafted, &list.active, &list.past]
+        .into_iter()
+        .flatten()
+        .map(|w| (w.id.0, w.headline.clone()))
+        .collect();
+    let rows = |ws: &[Warning]| ws.iter().map(|w| Row::of(lang, w)).collect::<Vec<_>>();
+    render(&WarningsPage {
+        c: Chrome::of(session),
+        error,
+        notices: mine
+            .iter()
+            .filter(|n| n.acknowledged_at.is_none())
+            .map(|n| NoticeRow::of(lang, n, &headlines))
+            .collect(),
+        receives: actor.role.may(Permission::AcknowledgeWarnings),
+        to_cosign: rows(&list.to_cosign),
+        drafted: rows(&list.drafted),
+        active: rows(&list.active),
+        past: rows(&list.past),
+        issues: actor.role.may(Permission::IssueWarnings),
+    })
+}
+
+// ---- the composer ----
+
+/// What the composer shows in its fields, as typed.
+#[derive(Default)]
+struct DraftValues {
+    level: String,
+    onset: String,
+    expires: String,
+    areas: Vec<String>,
+    polygon: String,
+    headline: String,
+    description: String,
+    instruction: String,
+    update_of: Option<i64>,
+}
+
+impl DraftValues {
+    /// From the posted pairs; `areas` comes once per box ticked.
+    fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut v = DraftValues::default();
+        for (k, val) in pairs {
+            match k.as_str() {
+                "level" => v.level = val.clone(),
+                "onset" => v.onset = val.clone(),
+                "expires" => v.expires = val.clone(),
+                "areas" => v.areas.push(val.clone()),
+                "polygon" => v.polygon = val.clone(),
+                "headline" => v.headline = val.clone(),
+                "description" => v.description = val.clone(),
+                "instruction" => v.instruction = val.clone(),
+                "update_of" => v.update_of = val.trim().parse().ok(),
+                _ => {}
+            }
+        }
+        v
+    }
+
+    /// An earlier warning's fields, for its update. The times as a date-time field takes.
+    fn of(w: &Warning) -> Self {
+        DraftValues {
+            level: w.level.as_str().to_owned(),
+            onset: display_local(&w.onset).replace(' ', "T"),
+            expires: display_local(&w.expires).replace(' ', "T"),
+            areas: w.areas.clone(),
+            polygon: w.polygon.clone().unwrap_or_default(),
+            headline: w.headline.clone(),
+            description: w.description.clone(),
+            instruction: w.instruction.clone(),
+            update_of: Some(w.id.0),
+        }
+    }
+
+    fn request(&self) -> Result<DraftRequest, ValidationError> {
+        Ok(DraftRequest {
+            level: self.level.parse()?,
+            onset: self.onset.clone(),
+            expires: self.expires.clone(),
+            areas: self.areas.clone(),
+            polygon: Some(self.polygon.clone()).filter(|p| !p.trim().is_empty()),
+            headline: self.headline.clone(),
+            description: self.description.clone(),
+            instruction: self.instruction.clone(),
+        })
+    }
+}
+
+/// A level as the select and the rules beside it show it.
+struct LevelOption {
+    value: &'static str,
+    label: &'static str,
+    colour: &'static str,
+    actions: Vec<String>,
+}
+
+/// A box of the area picker: a town with its villages.
+struct TownPick {
+    code: String,
+    name: String,
+    checked: bool,
+    /// Some village of it is ticked: its list starts open.
+    open: bool,
+    villages: Vec<(String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "warning_new.html")]
+struct ComposerPage {
+    c: Chrome,
+    error: Option<String>,
+    v: DraftValues,
+    levels: Vec<LevelOption>,
+    district: Option<(String, String, bool)>,
+    towns: Vec<TownPick>,
+    issues: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct ComposerQuery {
+    update: Option<i64>,
+}
+
+async fn composer(State(s): State<WebState>, session: PageSession, Query(q): Query<ComposerQuery>) -> Response {
+    let values = match q.update {
+        Some(id) => match s.app.warning_view(&session.actor, WarningId(id)).await {
+            Ok(v) => DraftValues::of(&v.warning),
+            Err(e) => return error_page(session.lang, e.into()),
+        },
+        None => DraftValues { level: Level::Blue.as_str().to_owned(), ..Default::default() },
+    };
+    composer_page(&s, &session, values, None).await
+}
+
+/// Villages of a scope read at most this many pages of 200.
+const MAX_VILLAGE_PAGES: u32 = 25;
+
+async fn composer_page(s: &WebState, session: &PageSession, v: DraftValues, error: Option<String>) -> Response {
+    use grassroots_app::core::divisions::DivisionQuery;
+    use grassroots_domain::core::division::Level as DivisionLevel;
+    let lang = session.lang;
+    let actor = &session.actor;
+    let result = async {
+        let rules = s.app.warning_rules(&actor.division_code).await?;
+        let home = s.app.home_division(actor).await?;
+        let towns = towns_in_scope(s, session).await?;
+        let mut villages: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for page in 1..=MAX_VILLAGE_PAGES {
+            let q = DivisionQuery {
+                level: Some(DivisionLevel::Village),
+                page: Some(page),
+                per_page: Some(200),
+                ..Default::default()
+            };
+            let found = s.app.list_divisions(actor, q).await?;
+            let n = found.items.len();
+            for d in found.items {
+                let parent = d.division.parent_code.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default();
+                villages.entry(parent).or_default().push((d.division.code.to_string(), d.division.name));
+            }
+            if n < 200 {
+                break;
+            }
+        }
+        Ok::<_, AppError>((rules, home, towns, villages))
+    }
+    .await;
+    let (rules, home, towns, mut villages) = match result {
+        Ok(r) => r,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let ticked = |code: &str| v.areas.iter().any(|a| a == code);
+    let towns = towns
+        .into_iter()
+        .map(|(code, name)| {
+            let villages: Vec<(String, String, bool)> = villages
+                .remove(&code)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(c, n)| {
+                    let t = ticked(&c);
+                    (c, n, t)
+                })
+                .collect();
+            TownPick { checked: ticked(&code), open: villages.iter().any(|(_, _, t)| *t), code, name, villages }
+        })
+        .collect();
+    let district = home.map(|d| {
+        let code = d.division.code.to_string();
+        let t = ticked(&code);
+        (code, d.division.name, t)
+    });
+    let levels = rules
+        .iter()
+        .map(|r| LevelOption {
+            value: r.level.as_str(),
+            label: r.level.label(lang.zh()),
+            colour: swatch(r.level),
+            actions: r.actions(lang.zh()),
+        })
+        .collect();
+    render(&ComposerPage {
+        c: Chrome::of(session),
+        error,
+        v,
+        levels,
+        district,
+        towns,
+        issues: actor.role.may(Permission::IssueWarnings),
+    })
+}
+
+async fn submit(State(s): State<WebState>, f: CsrfForm<Vec<(String, String)>>) -> Response {
+    let lang = f.session.lang;
+    let actor = &f.session.actor;
+    let values = DraftValues::from_pairs(&f.form);
+    let result = match values.request() {
+        Ok(req) => match values.update_of {
+            Some(id) => {
+                let revise =
+                    ReviseRequest { msg_type: MessageType::Update, draft: Some(req), description: String::new() };
+                s.app.revise_warning(actor, WarningId(id), revise).await
+            }
+            None => s.app.draft_warning(actor, req).await,
+        },
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(v) => Redirect::to(&format!("/warnings/{}", v.warning.id)).into_response(),
+        Err(e) => match shown(lang, e) {
+            Ok(m) => composer_page(&s, &f.session, values, Some(m)).await,
+            Err(e) => error_page(lang, e),
+        },
+    }
+}
+
+// ---- a warning and its relay board ----
+
+struct PatrolRow {
+    point: String,
+    danger: bool,
+    finding: String,
+    evacuated: i64,
+    by: String,
+    at: String,
+}
+
+#[derive(Template)]
+#[template(path = "warning.html")]
+struct WarningPage {
+    c: Chrome,
+    error: Option<String>,
+    b: RelayBoard,
+    colour: &'static str,
+    level: &'static str,
+    state: &'static str,
+    msg_type: &'static str,
+    sent: String,
+    onset: String,
+    expires: String,
+    town: String,
+    town_name: String,
+    notices: Vec<NoticeRow>,
+    mine: Vec<NoticeRow>,
+    patrols: Vec<PatrolRow>,
+    points: Vec<(i64, String)>,
+    coverage: String,
+    median: String,
+    p90: String,
+    deliveries: Vec<(String, String, i64)>,
+}
+
+#[derive(Deserialize, Default)]
+struct BoardQuery {
+    town: Option<String>,
+}
+
+async fn warning(
+    State(s): State<WebState>,
+    session: PageSession,
+    Path(id): Path<i64>,
+    Query(q): Query<BoardQuery>,
+) -> Response {
+    board_page(&s, &session, id, q.town, None).await
+}
+
+async fn board_page(
+    s: &WebState,
+    session: &PageSession,
+    id: i64,
+    town: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let lang = session.lang;
+    let town = town.filter(|t| !t.is_empty());
+    let b = match s.app.relay_board(&session.actor, WarningId(id), town.as_deref()).await {
+        Ok(b) => b,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let w = &b.view.warning;
+    let headlines = HashMap::from([(w.id.0, w.headline.clone())]);
+    let point_names: HashMap<HazardPointId, String> =
+        b.my_points.iter().map(|p| (p.id, format!("{} {}", p.number, p.name))).collect();
+    let minutes = |m: Option<f64>| m.map_or("—".to_owned(), |m| format!("{m:.1}"));
+    let patrol_row = |p: &Patrol| PatrolRow {
+        point: point_names.get(&p.point_id).cloned().unwrap_or_else(|| format!("#{}", p.point_id)),
+        danger: p.danger_found,
+        finding: p.finding.clone(),
+        evacuated: p.evacuated,
+        by: p.reported_by.clone(),
+        at: display_local(&p.reported_at),
+    };
+    let town = town.unwrap_or_default();
+    let page = WarningPage {
+        c: Chrome::of(session),
+        error,
+        colour: swatch(w.level),
+        level: w.level.label(lang.zh()),
+        state: w.state.label(lang.zh()),
+        msg_type: w.msg_type.label(lang.zh()),
+        sent: local(w.sent.as_deref()),
+        onset: display_local(&w.onset),
+        expires: display_local(&w.expires),
+        town_name: b.towns.iter().find(|t| t.town_code == town).map(|t| t.town_name.clone()).unwrap_or_default(),
+        town,
+        notices: b.notices.iter().map(|n| NoticeRow::of(lang, n, &headlines)).collect(),
+        mine: b.mine.iter().map(|n| NoticeRow::of(lang, n, &headlines)).collect(),
+        patrols: b.patrols.iter().map(patrol_row).collect(),
+        points: b.my_points.iter().map(|p| (p.id.0, format!("{} {}（{}）", p.number, p.name, p.people))).collect(),
+        deliveries: b.deliveries.iter().map(|d| delivery(lang, &d.channel, &d.state, d.count)).collect(),
+        coverage: format!("{:.1}%", b.indicators.coverage * 100.0),
+        median: minutes(b.indicators.median_minutes),
+        p90: minutes(b.indicators.p90_minutes),
+        b,
+    };
+    render(&page)
+}
+
+/// A line of the outbox's counts in words.
+fn delivery(lang: Lang, channel: &str, state: &str, count: i64) -> (String, String, i64) {
+    let channel = match channel {
+        "sms" => lang.pick("短信", "text message"),
+        "webhook" => lang.pick("接口推送", "webhook"),
+        other => other,
+    };
+    let state = match state {
+        "pending" => lang.pick("待发送", "pending"),
+        "sent" => lang.pick("已发送", "sent"),
+        "failed" => lang.pick("发送失败", "failed"),
+        other => other,
+    };
+    (channel.to_owned(), state.to_owned(), count)
+}
+
+/// After an action on a warning: on success to `next`; bad input, conflicts and someone
+/// else's object on the warning's page again; anything else, the error page.
+async fn back_to_board(s: &WebState, session: &PageSession, id: i64, result: Result<String, AppError>) -> Response {
+    match result {
+        Ok(next) => Redirect::to(&next).into_response(),
+        Err(e) => match shown(session.lang, e) {
+            Ok(m) => board_page(s, session, id, None, Some(m)).await,
+            Err(e) => error_page(session.lang, e),
+        },
+    }
+}
+
+async fn cosign(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<super::Empty>) -> Response {
+    let result = s.app.cosign_warning(&f.session.actor, WarningId(id)).await.map(|_| format!("/warnings/{id}"));
+    back_to_board(&s, &f.session, id, result).await
+}
+
+async fn withdraw(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<super::Empty>) -> Response {
+    let result = s.app.withdraw_warning(&f.session.actor, WarningId(id)).await.map(|_| "/warnings".to_owned());
+    back_to_board(&s, &f.session, id, result).await
+}
+
+#[derive(Deserialize)]
+struct CancelForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn cancel(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<CancelForm>) -> Response {
+    let req = ReviseRequest { msg_type: MessageType::Cancel, draft: None, description: f.form.reason.clone() };
+    let result = s.app.revise_warning(&f.session.actor, WarningId(id), req).await;
+    back_to_board(&s, &f.session, id, result.map(|v| format!("/warnings/{}", v.warning.id))).await
+}
+
+#[derive(Deserialize)]
+struct PatrolForm {
+    point_id: String,
+    #[serde(default)]
+    danger_found: Option<String>,
+    #[serde(default)]
+    finding: String,
+    #[serde(default)]
+    evacuated: String,
+}
+
+impl PatrolForm {
+    fn request(&self) -> Result<PatrolRequest, ValidationError> {
+        let point_id = self
+            .point_id
+            .trim()
+            .parse()
+            .map_err(|_| ValidationError::new("point_id", "required", "choose the point patrolled"))?;
+        let evacuated = match self.evacuated.trim() {
+            "" => 0,
+            n => n.parse().map_err(|_| ValidationError::new("evacuated", "invalid_number", "a whole number"))?,
+        };
+        Ok(PatrolRequest {
+            point_id: HazardPointId(point_id),
+            danger_found: self.danger_found.is_some(),
+            finding: self.finding.clone(),
+            evacuated,
+        })
+    }
+}
+
+async fn patrol(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<PatrolForm>) -> Response {
+    let result = match f.form.request() {
+        Ok(req) => s.app.report_patrol(&f.session.actor, WarningId(id), req).await.map(|_| format!("/warnings/{id}")),
+        Err(e) => Err(e.into()),
+    };
+    back_to_board(&s, &f.session, id, result).await
+}
+
+#[derive(Deserialize)]
+struct AckForm {
+    /// The warning whose page the button is on, to show it again on an error.
+    #[serde(default)]
+    warning: Option<i64>,
+}
+
+async fn acknowledge(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<AckForm>) -> Response {
+    let lang = f.session.lang;
+    match s.app.acknowledge_notice(&f.session.actor, NoticeId(id)).await {
+        Ok(a) => Redirect::to(&format!("/warnings/{}", a.warning_id)).into_response(),
+        Err(e) => match (shown(lang, e), f.form.warning) {
+            (Ok(m), Some(w)) => board_page(&s, &f.session, w, None, Some(m)).await,
+            (Ok(m), None) => warnings_page(&s, &f.session, Some(m)).await,
+            (Err(e), _) => error_page(lang, e),
+        },
+    }
+}
+
+// ---- hazard points ----
+
+struct PointRow {
+    number: String,
+    name: String,
+    kind: &'static str,
+    scale: &'static str,
+    village: String,
+    households: i64,
+    people: i64,
+    monitors: Vec<(String, String)>,
+    shelter: String,
+    route: String,
+}
+
+#[derive(Template)]
+#[template(path = "hazard_points.html")]
+struct PointsPage {
+    c: Chrome,
+    error: Option<String>,
+    notice: Option<String>,
+    rows: Vec<PointRow>,
+    total: i64,
+    pager: String,
+    issues: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct PointsQuery {
+    page: Option<u32>,
+    imported: Option<usize>,
+    monitors: Option<usize>,
+}
+
+async fn hazard_points(State(s): State<WebState>, session: PageSession, Query(q): Query<PointsQuery>) -> Response {
+    points_page(&s, &session, q, None).await
+}
+
+async fn points_page(s: &WebState, session: &PageSession, q: PointsQuery, error: Option<String>) -> Response {
+    let lang = session.lang;
+    let page = PageRequest::from_parts(q.page, Some(50));
+    let list = match s.app.hazard_points(&session.actor, page).await {
+        Ok(l) => l,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let rows = list
+        .items
+        .iter()
+        .map(|p| PointRow {
+            number: p.number.clone(),
+            name: p.name.clone(),
+            kind: p.kind.label(lang.zh()),
+            scale: p.scale.label(lang.zh()),
+            village: p.division_code.clone(),
+            households: p.households,
+            people: p.people,
+            monitors: p.monitors.iter().map(|m| (m.name.clone(), mask_phone(&m.phone))).collect(),
+            shelter: p.shelter.clone(),
+            route: p.route.clone(),
+        })
+        .collect();
+    let notice = q.imported.map(|n| {
+        let m = q.monitors.unwrap_or(0);
+        match lang {
+            Lang::Zh => format!("已导入隐患点 {n} 个，监测员 {m} 名。"),
+            Lang::En => format!("Imported {n} hazard points and {m} monitors."),
+        }
+    });
+    render(&PointsPage {
+        c: Chrome::of(session),
+        error,
+        notice,
+        rows,
+        total: list.total,
+        pager: pager(lang, "/hazard-points", page.page, page.per_page, list.total),
+        issues: session.actor.role.may(Permission::IssueWarnings),
+    })
+}
+
+async fn import(State(s): State<WebState>, f: CsrfUpload) -> Response {
+    let lang = f.session.lang;
+    let data = f.file.as_deref().unwrap_or_default();
+    match s.app.import_hazard_points(&f.session.actor, data).await {
+        Ok(r) => Redirect::to(&format!("/hazard-points?imported={}&monitors={}", r.points, r.monitors)).into_response(),
+        Err(e) => match shown(lang, e) {
+            Ok(m) => points_page(&s, &f.session, PointsQuery::default(), Some(m)).await,
+            Err(e) => error_page(lang, e),
+        },
+    }
+}
+
+// ---- the public: warnings in force, the feed, CAP files, acknowledgement links ----
+
+/// What the CAP message of a warning says in one language: its area in words, and the
+/// headline, description and instruction of the English account.
+#[derive(Default)]
+struct CapWords {
+    area: String,
+    headline: Option<String>,
+    description: Option<String>,
+    instruction: Option<String>,
+}
+
+async fn cap_words(s: &WebState, id: WarningId, lang: Lang) -> CapWords {
+    let Ok(xml) = s.app.warning_cap(id).await else { return CapWords::default() };
+    let Ok(alert) = grassroots_app::warning::cap::parse(&xml) else { return CapWords::default() };
+    let zh = alert.infos.iter().find(|i| i.language.starts_with("zh")).or(alert.infos.first());
+    let en = alert.infos.iter().find(|i| i.language.starts_with("en")).filter(|_| lang == Lang::En);
+    CapWords {
+        area: zh
+            .map(|i| i.areas.iter().map(|a| a.area_desc.as_str()).collect::<Vec<_>>().join("、"))
+            .unwrap_or_default(),
+        headline: en.and_then(|i| i.headline.clone()),
+        description: en.and_then(|i| i.description.clone()),
+        instruction: en.and_then(|i| i.instruction.clone()),
+    }
+}
+
+struct Alert {
+    id: i64,
+    colour: &'static str,
+    level: &'static str,
+    headline: String,
+    bodies: String,
+    onset: String,
+    expires: String,
+    description: String,
+    instruction: String,
+    area: String,
+    update: bool,
+}
+
+#[derive(Template)]
+#[template(path = "public_warnings.html")]
+struct AlertsPage {
+    c: Chrome,
+    alerts: Vec<Alert>,
+}
+
+async fn alerts(State(s): State<WebState>, jar: CookieJar) -> Response {
+    let lang = Lang::from_jar(&jar);
+    let active = match s.app.active_warnings().await {
+        Ok(a) => a,
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let mut alerts = Vec::with_capacity(active.len());
+    for w in active {
+        let words = cap_words(&s, w.id, lang).await;
+        let bodies: Vec<&str> =
+            [Some(w.drafting_body.as_str()), w.cosigning_body.as_deref()].into_iter().flatten().collect();
+        alerts.push(Alert {
+            id: w.id.0,
+            colour: swatch(w.level),
+            level: w.level.label(lang.zh()),
+            headline: words.headline.unwrap_or(w.headline),
+            bodies: bodies.join("、"),
+            onset: display_local(&w.onset),
+            expires: display_local(&w.expires),
+            description: words.description.unwrap_or(w.description),
+            instruction: words.instruction.unwrap_or(w.instruction),
+            area: if words.area.is_empty() { w.areas.join("、") } else { words.area },
+            update: w.msg_type == MessageType::Update,
+        });
+    }
+    render(&AlertsPage { c: Chrome::anonymous(lang, String::new()), alerts })
+}
+
+fn typed(content_type: &'static str, body: String) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+async fn feed(State(s): State<WebState>, jar: CookieJar) -> Response {
+    match s.app.warnings_feed(&s.app.settings.public_url).await {
+        Ok(xml) => typed("application/atom+xml; charset=utf-8", xml),
+        Err(e) => error_page(Lang::from_jar(&jar), e.into()),
+    }
+}
+
+async fn cap_xml(State(s): State<WebState>, jar: CookieJar, Path(id): Path<i64>) -> Response {
+    match s.app.warning_cap(WarningId(id)).await {
+        Ok(xml) => typed("application/cap+xml; charset=utf-8", xml),
+        Err(e) => error_page(Lang::from_jar(&jar), e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ack.html")]
+struct AckPage {
+    c: Chrome,
+    error: Option<String>,
+    token: String,
+    name: String,
+    kind: &'static str,
+    monitor: bool,
+    notified: String,
+    /// When it was acknowledged, if it was.
+    acknowledged: Option<String>,
+    /// Acknowledged just now by this form.
+    done: bool,
+    headline: String,
+    period: String,
+    instruction: String,
+}
+
+impl AckPage {
+    async fn of(s: &WebState, lang: Lang, csrf: String, token: &str, n: &Notice) -> Self {
+        let (headline, period, instruction) = match s.app.warning_cap(n.warning_id).await.ok().and_then(|x| {
+            let a = grassroots_app::warning::cap::parse(&x).ok()?;
+            let want = if lang == Lang::En { "en" } else { "zh" };
+            a.infos.iter().find(|i| i.language.starts_with(want)).or(a.infos.first()).cloned()
+        }) {
+            Some(i) => {
+                let shown = |t: Option<String>| {
+                    t.and_then(|t| grassroots_app::warning::message::stored_time(&t)).map(|t| display_local(&t))
+                };
+                let period = match (shown(i.onset), shown(i.expires)) {
+                    (Some(from), Some(to)) => format!("{from} – {to}"),
+                    _ => String::new(),
+                };
+                (i.headline.unwrap_or_default(), period, i.instruction.unwrap_or_default())
+            }
+            None => Default::default(),
+        };
+        AckPage {
+            c: Chrome::anonymous(lang, csrf),
+            error: None,
+            token: token.to_owned(),
+            name: n.name.clone(),
+            kind: n.kind.label(lang.zh()),
+            monitor: n.kind == RecipientKind::Monitor,
+            notified: display_local(&n.notified_at),
+            acknowledged: n.acknowledged_at.as_deref().map(display_local),
+            done: false,
+            headline,
+            period,
+            instruction,
+        }
+    }
+}
+
+fn not_found(lang: Lang) -> Response {
+    error_page(lang, ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such acknowledgement link"))
+}
+
+async fn ack_form(State(s): State<WebState>, jar: CookieJar, Path(token): Path<String>) -> Response {
+    let lang = Lang::from_jar(&jar);
+    let notice = match s.app.notice_of_link(&token).await {
+        Ok(n) => n,
+        Err(AppError::NotFound) => return not_found(lang),
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let (csrf, cookie) = anonymous_form_token(s.secure_cookies);
+    let page = AckPage::of(&s, lang, csrf, &token, &notice).await;
+    (jar.add(cookie), render(&page)).into_response()
+}
+
+#[derive(Deserialize)]
+struct AckConfirmForm {
+    csrf: String,
+}
+
+async fn ack_confirm(
+    State(s): State<WebState>,
+    jar: CookieJar,
+    Path(token): Path<String>,
+    axum::Form(f): axum::Form<AckConfirmForm>,
+) -> Response {
+    let lang = Lang::from_jar(&jar);
+    if !token_matches(&jar, &f.csrf) {
+        return stale_form(lang);
+    }
+    let notice = match s.app.notice_of_link(&token).await {
+        Ok(n) => n,
+        Err(AppError::NotFound) => return not_found(lang),
+        Err(e) => return error_page(lang, e.into()),
+    };
+    let mut page = AckPage::of(&s, lang, f.csrf.clone(), &token, &notice).await;
+    match s.app.acknowledge_by_link(&token).await {
+        Ok(a) => {
+            page.acknowledged = Some(display_local(&a.acknowledged_at));
+            page.done = !a.already;
+        }
+        Err(AppError::NotFound) => return not_found(lang),
+        Err(e) => match form_error(lang, e) {
+            Ok(m) => page.error = Some(m),
+            Err(e) => return error_page(lang, e),
+        },
+    }
+    render(&page)
+}
