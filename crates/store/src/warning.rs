@@ -600,16 +600,25 @@ pub async fn notices(c: &mut AnyConnection, warning: WarningId, scope_path: &str
 }
 
 /// A user's own notices of warnings: those of their town or village as a body, and those
-/// of the points they watch; unacknowledged first.
-pub async fn inbox(c: &mut AnyConnection, division: &str, kind: RecipientKind, username: &str) -> Result<Vec<Notice>> {
+/// of the points they watch; unacknowledged first; only of warnings in force at `now`
+/// when it is given.
+pub async fn inbox(
+    c: &mut AnyConnection,
+    division: &str,
+    kind: RecipientKind,
+    username: &str,
+    now: Option<&str>,
+) -> Result<Vec<Notice>> {
     let rows = sqlx::query(sql!(
-        "SELECT {NOTICE_COLS} FROM warning_notice n WHERE (n.division_code = $1 AND n.kind = $2) \
-         OR n.monitor_id IN (SELECT id FROM hazard_monitor WHERE username = $3) \
+        "SELECT {NOTICE_COLS} FROM warning_notice n WHERE ((n.division_code = $1 AND n.kind = $2) \
+         OR n.monitor_id IN (SELECT id FROM hazard_monitor WHERE username = $3)) \
+         AND ($4 = '' OR n.warning_id IN (SELECT id FROM warning WHERE state = 'published' AND expires > $4)) \
          ORDER BY n.acknowledged_at IS NOT NULL, n.id DESC LIMIT 100"
     ))
     .bind(division)
     .bind(kind.as_str())
     .bind(username)
+    .bind(now.unwrap_or(""))
     .fetch_all(c)
     .await?;
     rows.iter().map(notice_row).collect()

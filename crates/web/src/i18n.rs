@@ -375,7 +375,13 @@ pub fn field_error(lang: Lang, e: &grassroots_domain::FieldError) -> String {
 }
 
 fn field_label(location: &str) -> String {
-    let place = [("function ", "职能 "), ("department ", "原部门 "), ("office ", "机构 "), ("row ", "第 ")];
+    let place = [
+        ("function ", "职能 "),
+        ("department ", "原部门 "),
+        ("office ", "机构 "),
+        ("row ", "第 "),
+        ("area ", "预警区域 "),
+    ];
     if let Some((en, zh)) = place.iter().find(|(en, _)| location.starts_with(en)) {
         let rest = &location[en.len()..];
         return match rest.split_once(", column ") {

@@ -141,7 +141,7 @@ impl App {
             }
             _ => Vec::new(),
         };
-        let mine = self.inbox_on(&mut c, actor).await?.into_iter().filter(|n| n.warning_id == id).collect();
+        let mine = self.inbox_on(&mut c, actor, None).await?.into_iter().filter(|n| n.warning_id == id).collect();
         let my_points = if actor.role.may(Permission::ReportPatrols) && actor.user_id.is_some() {
             let all = store::points(&mut c, scope, 500, 0).await?.0;
             all.into_iter()
@@ -171,13 +171,14 @@ impl App {
         })
     }
 
-    /// The notices addressed to the user, unacknowledged first.
+    /// The notices of warnings in force addressed to the user, unacknowledged first.
     pub async fn my_notices(&self, actor: &Actor) -> Result<Vec<Notice>> {
         let mut c = self.store.conn().await?;
-        self.inbox_on(&mut c, actor).await
+        self.inbox_on(&mut c, actor, Some(&crate::core::now())).await
     }
 
-    async fn inbox_on(&self, c: &mut grassroots_store::Conn, actor: &Actor) -> Result<Vec<Notice>> {
+    /// The user's notices; only of warnings in force at `now` when given.
+    async fn inbox_on(&self, c: &mut grassroots_store::Conn, actor: &Actor, now: Option<&str>) -> Result<Vec<Notice>> {
         use grassroots_domain::core::role::Role;
         let kind = match actor.role {
             Role::TownOfficer | Role::Dispatcher => RecipientKind::Town,
@@ -187,6 +188,6 @@ impl App {
         };
         // A monitor's notices are found by the account, not by the village.
         let division = if kind == RecipientKind::Monitor { "" } else { actor.division_code.as_str() };
-        Ok(store::inbox(c, division, kind, &actor.username).await?)
+        Ok(store::inbox(c, division, kind, &actor.username, now).await?)
     }
 }

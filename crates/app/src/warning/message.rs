@@ -69,7 +69,6 @@ pub fn alert(w: &Warning, rule: &LevelRule, areas: &AreaNames, reference: Option
         area_desc: names_zh.join("、"),
         polygons: w.polygon.iter().cloned().collect(),
         geocodes: areas.iter().map(|(code, _)| (GEOCODE.to_owned(), code.clone())).collect(),
-        ..Default::default()
     };
     let info = |zh: bool| Info {
         language: if zh { "zh-CN" } else { "en-US" }.into(),

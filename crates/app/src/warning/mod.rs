@@ -310,6 +310,9 @@ impl App {
     /// The drafter's bureau withdraws its draft before it is co-signed.
     pub async fn withdraw_warning(&self, actor: &Actor, id: WarningId) -> Result<WarningView> {
         let (w, _) = self.issued_for_bureau(actor, id).await?;
+        if w.warning.state != WarningState::Draft {
+            return Err(AppError::Conflict("the warning is no longer a draft".into()));
+        }
         if w.drafting_body_id != actor.body_id.map(|b| b.0) {
             return Err(AppError::NotYours("only the drafting bureau withdraws its draft".into()));
         }
@@ -473,7 +476,7 @@ impl App {
         let rule = self.rule_for(&w.division_code, w.level).await?;
         let issuer = actor.role.may(Permission::IssueWarnings) && w.origin == Origin::Issued;
         let own_bureau = stored.drafting_body_id.is_some() && stored.drafting_body_id == actor.body_id.map(|b| b.0);
-        let in_force = w.state == WarningState::Published && w.msg_type != MessageType::Cancel;
+        let in_force = w.active(&now());
         Ok(WarningView {
             level_label: w.level.label_zh(),
             area_names,
@@ -482,7 +485,7 @@ impl App {
             may_cosign: issuer && w.state == WarningState::Draft && !own_bureau,
             may_revise: issuer && in_force,
             may_withdraw: issuer && w.state == WarningState::Draft && own_bureau,
-            active: w.active(&now()),
+            active: in_force,
             warning: w,
         })
     }

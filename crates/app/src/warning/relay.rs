@@ -11,12 +11,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
 
+use grassroots_domain::ValidationError;
 use grassroots_domain::command::{Category, Event, EventId, EventState, Source};
 use grassroots_domain::core::body::BodyKind;
 use grassroots_domain::core::division::DivisionCode;
-use grassroots_domain::core::time::{display_local, from_stored, to_stored};
-use grassroots_domain::ValidationError;
 use grassroots_domain::core::role::Permission;
+use grassroots_domain::core::time::{display_local, from_stored, to_stored};
 use grassroots_domain::warning::{NoticeId, WarningId, Webhook};
 use grassroots_store::Tx;
 use grassroots_store::core::bodies::{self, BodyFilter};
@@ -150,10 +150,10 @@ impl App {
                 return Ok(sent);
             }
             for d in &due {
-                if !warnings.contains_key(&d.warning_id) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = warnings.entry(d.warning_id) {
                     let mut c = self.store.conn().await?;
                     if let Some(w) = store::get(&mut c, d.warning_id).await? {
-                        warnings.insert(d.warning_id, w);
+                        slot.insert(w);
                     }
                 }
                 let outcome = match warnings.get(&d.warning_id) {

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use grassroots_app::warning::ack::PatrolRequest;
 use grassroots_app::warning::cap::{self, Alert, Area, Info};
-use grassroots_app::warning::relay::LoggingSms;
+use grassroots_app::warning::relay::{LoggingSms, WebhookRequest, signature as signature_of};
 use grassroots_app::warning::{DraftRequest, ReviseRequest};
 use grassroots_app::{App, AppError, Settings};
 use grassroots_domain::page::PageRequest;
@@ -217,7 +217,8 @@ both_backends!(a_warning_from_draft_to_acknowledgement_and_escalation, |db: Test
     // Each acknowledges its own; another's is refused saying whose it is.
     let notices = app.relay_board(&resources, id, Some("350802104")).await.unwrap().notices;
     let town = notices.iter().find(|n| n.kind == RecipientKind::Town).unwrap();
-    let hongguang = notices.iter().find(|n| n.division_code == "350802104201" && n.kind == RecipientKind::Village).unwrap();
+    let hongguang =
+        notices.iter().find(|n| n.division_code == "350802104201" && n.kind == RecipientKind::Village).unwrap();
     let wanan = actor(&app, "wanan.officer").await;
     let first = app.acknowledge_notice(&wanan, town.id).await.unwrap();
     assert!(!first.already);
@@ -242,7 +243,10 @@ both_backends!(a_warning_from_draft_to_acknowledgement_and_escalation, |db: Test
     assert_eq!(app.escalate_warnings(&minutes_later(31)).await.unwrap() as i64, silent);
     let dispatcher = actor(&app, "wanan.dispatcher").await;
     let board_events = app.board(&dispatcher).await.unwrap();
-    assert!(board_events.queue.iter().any(|e| e.title.starts_with("预警未确认")), "an event at Wan'an's command center");
+    assert!(
+        board_events.queue.iter().any(|e| e.title.starts_with("预警未确认")),
+        "an event at Wan'an's command center"
+    );
     assert_eq!(app.escalate_warnings(&minutes_later(40)).await.unwrap(), 0, "the second step waits as long again");
     assert_eq!(app.escalate_warnings(&minutes_later(62)).await.unwrap() as i64, silent);
     let ind = app.relay_board(&resources, id, None).await.unwrap().indicators;
@@ -252,7 +256,8 @@ both_backends!(a_warning_from_draft_to_acknowledgement_and_escalation, |db: Test
     // Patrols: the monitor of the point, what was found, no more people than threatened.
     let monitor = actor(&app, "xinluo.monitor").await;
     let point = app.hazard_points(&monitor, PageRequest::default()).await.unwrap().items[0].clone();
-    let patrol = |evacuated| PatrolRequest { point_id: point.id, danger_found: true, finding: "坡脚裂缝".into(), evacuated };
+    let patrol =
+        |evacuated| PatrolRequest { point_id: point.id, danger_found: true, finding: "坡脚裂缝".into(), evacuated };
     let e = codes(app.report_patrol(&monitor, id, patrol(point.people + 1)).await.unwrap_err());
     assert_eq!(e, vec![("evacuated".into(), "out_of_range".into())]);
     app.report_patrol(&monitor, id, patrol(5)).await.unwrap();
@@ -283,7 +288,11 @@ both_backends!(a_warning_from_draft_to_acknowledgement_and_escalation, |db: Test
 both_backends!(cap_from_elsewhere_imports_once_and_bad_files_name_the_element, |db: TestDb| async move {
     let app = demo(&db).await;
     let bureau = actor(&app, "xinluo.resources").await;
-    for sample in ["cap_amber_alert_example.xml", "iceland_met_office_yellow_wind.cap.xml", "australia_bom_thunderstorm_prefixed.cap.xml"] {
+    for sample in [
+        "cap_amber_alert_example.xml",
+        "iceland_met_office_yellow_wind.cap.xml",
+        "australia_bom_thunderstorm_prefixed.cap.xml",
+    ] {
         let xml = std::fs::read_to_string(data(sample)).unwrap();
         let first = app.import_cap(&bureau, &xml).await.unwrap();
         assert!(first.new, "{sample}");
@@ -297,7 +306,10 @@ both_backends!(cap_from_elsewhere_imports_once_and_bad_files_name_the_element, |
     let v11 = amber.replace("urn:oasis:names:tc:emergency:cap:1.2", "urn:oasis:names:tc:emergency:cap:1.1");
     assert_eq!(codes(app.import_cap(&bureau, &v11).await.unwrap_err())[0].1, "not_cap_1_2");
     let broken = amber.replace("<msgType>Alert</msgType>", "");
-    assert_eq!(codes(app.import_cap(&bureau, &broken).await.unwrap_err())[0], ("alert/msgType".into(), "missing_element".into()));
+    assert_eq!(
+        codes(app.import_cap(&bureau, &broken).await.unwrap_err())[0],
+        ("alert/msgType".into(), "missing_element".into())
+    );
     let ack = amber.replace("<msgType>Alert</msgType>", "<msgType>Ack</msgType>");
     assert_eq!(codes(app.import_cap(&bureau, &ack).await.unwrap_err())[0].1, "not_a_warning");
     assert!(codes(app.import_cap(&bureau, "<alert").await.unwrap_err())[0].1.contains("xml"));
@@ -324,4 +336,103 @@ both_backends!(hazard_point_files_are_all_or_nothing_with_row_and_column, |db: T
     app.import_hazard_points(&bureau, good.as_bytes()).await.unwrap();
     let e = codes(app.import_hazard_points(&bureau, good.as_bytes()).await.unwrap_err());
     assert_eq!(e[0].1, "point_exists");
+});
+
+/// The demo's replayed warning exported by the command line passes the OASIS schema; a
+/// real message imports once; a bad table of points fails naming its row and column.
+#[test]
+fn the_command_line_exports_valid_cap_and_imports() {
+    use crate::cli::run;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("cap.db").display());
+    assert!(run(&db, &["demo", "--no-serve"]).status.success());
+    let o = run(&db, &["cap", "export", "1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let exported = dir.path().join("exported.xml");
+    std::fs::write(&exported, &o.stdout).unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("<identifier>35080200000000_20220608183000_0</identifier>"), "{text}");
+    assert!(text.contains("<onset>2022-06-08T20:00:00+08:00</onset>"));
+    assert!(validate(&exported).status.success());
+    if let Some(valid) = xmllint(&exported) {
+        assert!(valid, "the exported warning breaks the OASIS schema");
+    }
+    let none_active = run(&db, &["cap", "export", "--active"]);
+    assert!(none_active.status.success() && none_active.stdout.is_empty(), "the 2022 warning is no longer in force");
+
+    let sample = data("iceland_met_office_yellow_wind.cap.xml");
+    let o = run(&db, &["cap", "import", sample.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("imported as warning 2"), "{o:?}");
+    let o = run(&db, &["cap", "import", sample.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("already imported as warning 2"), "{o:?}");
+
+    let bad = dir.path().join("points.csv");
+    std::fs::write(&bad, "number,name,kind,scale,village_code,lon,lat,households,people\nZ1,甲,landslide,tiny,350802104201,116.9,25.2,1,3\n").unwrap();
+    let o = run(&db, &["hazard-points", "import", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("row 2, column D (scale)"), "{o:?}");
+}
+
+/// What a webhook receiver got: each call's signature header and body.
+type Calls = std::sync::Arc<std::sync::Mutex<Vec<(String, String, Vec<u8>)>>>;
+
+/// A receiving system on a free port that fails its first call and takes the rest.
+async fn receiver() -> (String, Calls) {
+    use axum::http::{HeaderMap, StatusCode};
+    let calls: Calls = Default::default();
+    let kept = calls.clone();
+    let hook = move |headers: HeaderMap, body: axum::body::Bytes| {
+        let kept = kept.clone();
+        async move {
+            let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            let mut calls = kept.lock().unwrap();
+            calls.push((header("x-grassroots-signature"), header("x-grassroots-delivery"), body.to_vec()));
+            if calls.len() == 1 { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK }
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(
+        async move { axum::serve(listener, axum::Router::new().route("/hook", axum::routing::post(hook))).await },
+    );
+    (url, calls)
+}
+
+both_backends!(the_outbox_survives_a_restart_and_webhooks_are_signed_and_retried, |db: TestDb| async move {
+    let app = demo(&db).await;
+    let (url, calls) = receiver().await;
+    let admin = actor(&app, "xinluo.admin").await;
+    let hook = app.add_webhook(&admin, WebhookRequest { url: url.clone() }).await.unwrap();
+    let suixi = app.add_webhook(&actor(&app, "suixi.admin").await, WebhookRequest { url }).await.unwrap();
+    assert_ne!(hook.secret, suixi.secret);
+    let e = codes(app.add_webhook(&admin, WebhookRequest { url: "ftp://x".into() }).await.unwrap_err());
+    assert_eq!(e[0].1, "invalid_url");
+    let resources = actor(&app, "xinluo.resources").await;
+    app.import_hazard_points(&resources, XINLUO_POINTS).await.unwrap();
+    let id = app.draft_warning(&resources, orange(&["350802104"])).await.unwrap().warning.id;
+    app.cosign_warning(&actor(&app, "xinluo.weather").await, id).await.unwrap();
+    let monitors = app.relay_board(&resources, id, None).await.unwrap().towns[0].monitors.told;
+
+    // Stopped before anything was sent: a new process finds every delivery still owed.
+    drop(app);
+    let sms = std::sync::Arc::new(LoggingSms::default());
+    let settings = Settings { sms: sms.clone(), ..Settings::default() };
+    let app = App::open(&db.url, settings).await.unwrap();
+    assert_eq!(app.relay_due(&minutes_later(0)).await.unwrap() as i64, monitors, "the texts; the webhook failed once");
+    assert_eq!(sms.sent().len() as i64, monitors);
+    assert_eq!(app.relay_due(&minutes_later(0)).await.unwrap(), 0, "the retry waits");
+    assert_eq!(app.relay_due(&minutes_later(2)).await.unwrap(), 1, "the webhook, retried");
+    assert_eq!(app.relay_due(&minutes_later(60)).await.unwrap(), 0, "nothing twice");
+    let calls = calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 2, "Suixi's webhook is not called for Xinluo's warning");
+    let (signature, delivery, body) = &calls[1];
+    assert_eq!(signature, &signature_of(&hook.secret, body));
+    assert_eq!(delivery, &calls[0].1, "the same delivery id on the retry");
+    let payload: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(payload["warning"]["id"], id.0);
+    assert!(payload["cap"].as_str().unwrap().contains("urn:oasis:names:tc:emergency:cap:1.2"));
+    let board = app.relay_board(&resources, id, None).await.unwrap();
+    let sent =
+        |channel: &str| board.deliveries.iter().find(|d| d.channel == channel && d.state == "sent").map(|d| d.count);
+    assert_eq!((sent("sms"), sent("webhook")), (Some(monitors), Some(1)));
 });

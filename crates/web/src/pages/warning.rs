@@ -21,7 +21,7 @@ use grassroots_domain::core::role::Permission;
 use grassroots_domain::core::time::display_local;
 use grassroots_domain::page::PageRequest;
 use grassroots_domain::warning::{
-    HazardPointId, Level, MessageType, Notice, NoticeId, Patrol, RecipientKind, Warning, WarningId,
+    HazardPointId, Level, MessageType, Notice, NoticeId, Patrol, RecipientKind, Warning, WarningId, WarningState,
 };
 use serde::Deserialize;
 
@@ -71,15 +71,6 @@ fn local(stored: Option<&str>) -> String {
 fn shown(lang: Lang, e: AppError) -> Result<String, ApiError> {
     match e {
         AppError::NotYours(m) => Ok(format!("{}{m}", lang.pick("不能办理：", "Not yours: "))),
-        AppError::Validation(mut v) => {
-            // The area's codes are named in the message; the field is the area picker.
-            for fe in &mut v.errors {
-                if fe.location.starts_with("areas[") {
-                    fe.location = "areas".into();
-                }
-            }
-            form_error(lang, AppError::Validation(v))
-        }
         e => form_error(lang, e),
     }
 }
@@ -96,7 +87,8 @@ struct Row {
     expires: String,
     state: &'static str,
     msg_type: &'static str,
-    cancel: bool,
+    /// An update or a cancel: its type is shown beside the headline.
+    revision: bool,
 }
 
 impl Row {
@@ -110,7 +102,7 @@ impl Row {
             expires: display_local(&w.expires),
             state: w.state.label(lang.zh()),
             msg_type: w.msg_type.label(lang.zh()),
-            cancel: w.msg_type == MessageType::Cancel,
+            revision: w.msg_type != MessageType::Alert,
         }
     }
 }
@@ -192,7 +184,19 @@ async fn warnings_page(s: &WebState, session: &PageSession, error: Option<String
         to_cosign: rows(&list.to_cosign),
         drafted: rows(&list.drafted),
         active: rows(&list.active),
-        past: rows(&list.past),
+        // A published warning (not a cancel) among the past ones has run out.
+        past: list
+            .past
+            .iter()
+            .map(|w| Row {
+                state: if w.state == WarningState::Published && w.msg_type != MessageType::Cancel {
+                    lang.pick("已过期", "expired")
+                } else {
+                    w.state.label(lang.zh())
+                },
+                ..Row::of(lang, w)
+            })
+            .collect(),
         issues: actor.role.may(Permission::IssueWarnings),
     })
 }
@@ -400,15 +404,37 @@ async fn submit(State(s): State<WebState>, f: CsrfForm<Vec<(String, String)>>) -
             }
             None => s.app.draft_warning(actor, req).await,
         },
+        // Whoever may not draft is told so, whatever they typed.
+        Err(_) if !actor.role.may(Permission::IssueWarnings) => Err(AppError::Forbidden),
         Err(e) => Err(e.into()),
     };
     match result {
         Ok(v) => Redirect::to(&format!("/warnings/{}", v.warning.id)).into_response(),
-        Err(e) => match shown(lang, e) {
+        Err(e) => match shown(lang, name_areas(e, &values.areas)) {
             Ok(m) => composer_page(&s, &f.session, values, Some(m)).await,
             Err(e) => error_page(lang, e),
         },
     }
+}
+
+/// `areas[i]` of an error as `area CODE`: the use case counts the codes as it keeps them
+/// (trimmed, empty and repeated ones left out), and the drafter knows codes, not places.
+fn name_areas(e: AppError, sent: &[String]) -> AppError {
+    let AppError::Validation(mut v) = e else { return e };
+    let mut kept: Vec<&str> = Vec::new();
+    for a in sent.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+        if !kept.contains(&a) {
+            kept.push(a);
+        }
+    }
+    for fe in &mut v.errors {
+        let i =
+            fe.location.strip_prefix("areas[").and_then(|r| r.strip_suffix(']')).and_then(|i| i.parse::<usize>().ok());
+        if let Some(code) = i.and_then(|i| kept.get(i)) {
+            fe.location = format!("area {code}");
+        }
+    }
+    AppError::Validation(v)
 }
 
 // ---- a warning and its relay board ----
@@ -432,6 +458,8 @@ struct WarningPage {
     level: &'static str,
     state: &'static str,
     msg_type: &'static str,
+    /// A cancel: no level's actions apply.
+    cancel: bool,
     sent: String,
     onset: String,
     expires: String,
@@ -440,6 +468,7 @@ struct WarningPage {
     notices: Vec<NoticeRow>,
     mine: Vec<NoticeRow>,
     patrols: Vec<PatrolRow>,
+    /// The points the reader may report patrols of, while the warning takes patrols.
     points: Vec<(i64, String)>,
     coverage: String,
     median: String,
@@ -495,6 +524,7 @@ async fn board_page(
         level: w.level.label(lang.zh()),
         state: w.state.label(lang.zh()),
         msg_type: w.msg_type.label(lang.zh()),
+        cancel: w.msg_type == MessageType::Cancel,
         sent: local(w.sent.as_deref()),
         onset: display_local(&w.onset),
         expires: display_local(&w.expires),
@@ -503,7 +533,14 @@ async fn board_page(
         notices: b.notices.iter().map(|n| NoticeRow::of(lang, n, &headlines)).collect(),
         mine: b.mine.iter().map(|n| NoticeRow::of(lang, n, &headlines)).collect(),
         patrols: b.patrols.iter().map(patrol_row).collect(),
-        points: b.my_points.iter().map(|p| (p.id.0, format!("{} {}（{}）", p.number, p.name, p.people))).collect(),
+        // As the use case takes them: under a published (or since updated) warning, not a cancel.
+        points: if matches!(w.state, WarningState::Published | WarningState::Superseded)
+            && w.msg_type != MessageType::Cancel
+        {
+            b.my_points.iter().map(|p| (p.id.0, format!("{} {}（{}）", p.number, p.name, p.people))).collect()
+        } else {
+            Vec::new()
+        },
         deliveries: b.deliveries.iter().map(|d| delivery(lang, &d.channel, &d.state, d.count)).collect(),
         coverage: format!("{:.1}%", b.indicators.coverage * 100.0),
         median: minutes(b.indicators.median_minutes),
@@ -553,12 +590,13 @@ async fn withdraw(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<su
 
 #[derive(Deserialize)]
 struct CancelForm {
+    /// Why it is lifted; the cancel's description.
     #[serde(default)]
-    reason: String,
+    description: String,
 }
 
 async fn cancel(State(s): State<WebState>, Path(id): Path<i64>, f: CsrfForm<CancelForm>) -> Response {
-    let req = ReviseRequest { msg_type: MessageType::Cancel, draft: None, description: f.form.reason.clone() };
+    let req = ReviseRequest { msg_type: MessageType::Cancel, draft: None, description: f.form.description.clone() };
     let result = s.app.revise_warning(&f.session.actor, WarningId(id), req).await;
     back_to_board(&s, &f.session, id, result.map(|v| format!("/warnings/{}", v.warning.id))).await
 }

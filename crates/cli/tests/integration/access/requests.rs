@@ -179,8 +179,12 @@ pub(super) fn body_for(method: &Method, path: &str, home: &Objects) -> Value {
         }),
         ("POST", "/api/v1/warnings/{id}/revisions") => json!({ "msg_type": "Cancel" }),
         ("POST", "/warnings/{id}/cancel") => json!({ "description": "测试解除" }),
-        ("POST", "/api/v1/warnings/{id}/patrols") => json!({ "point_id": home.point.unwrap_or(0), "danger_found": false }),
-        ("POST", "/warnings/{id}/patrols") => json!({ "point_id": home.point.unwrap_or(0).to_string(), "evacuated": "0" }),
+        ("POST", "/api/v1/warnings/{id}/patrols") => {
+            json!({ "point_id": home.point.unwrap_or(0), "danger_found": false })
+        }
+        ("POST", "/warnings/{id}/patrols") => {
+            json!({ "point_id": home.point.unwrap_or(0).to_string(), "evacuated": "0" })
+        }
         ("PUT", "/api/v1/warning-rules") => json!({
             "level": "blue", "patrol_within_hours": 0, "ready_evacuation": false, "evacuate": false,
             "acknowledge_within_minutes": 120
@@ -202,7 +206,8 @@ pub(super) async fn call(c: &Client, surface: Surface, method: &Method, path: &s
     let body = body_json;
     match (surface, method.as_str()) {
         (Surface::Page, "POST")
-            if ["/lists/import", "/catalog/import", "/plans", "/income/import", "/hazard-points/import"].contains(&path)
+            if ["/lists/import", "/catalog/import", "/plans", "/income/import", "/hazard-points/import"]
+                .contains(&path)
                 || path.ends_with("/attachments") =>
         {
             let b = "XBOUNDARY";

@@ -308,7 +308,8 @@ async fn warning_fixtures(app: &App, at: &mut HashMap<String, Objects>) {
         csv.push_str(&format!("FX{v},测试隐患点{v},landslide,small,{v},117.0,25.1,3,9,{monitor}\n"));
     }
     app.import_hazard_points(&Actor::system("access-test"), csv.as_bytes()).await.unwrap();
-    let bureaus = [("340621", "濉溪县自然资源和规划局", "濉溪县气象局"), ("350802", "龙岩市新罗区自然资源局", "新罗区气象局")];
+    let bureaus =
+        [("340621", "濉溪县自然资源和规划局", "濉溪县气象局"), ("350802", "龙岩市新罗区自然资源局", "新罗区气象局")];
     let mut warnings = HashMap::new();
     for (county, resources, weather) in bureaus {
         let code = DivisionCode::parse(county).unwrap();
