@@ -84,18 +84,19 @@ async fn insert_monitors(c: &mut AnyConnection, point: i64, monitors: &[Monitor]
 
 /// The numbers among `numbers` that are taken.
 pub async fn taken_numbers(c: &mut AnyConnection, numbers: &[&str]) -> Result<Vec<String>> {
-    if numbers.is_empty() {
-        return Ok(Vec::new());
+    let mut taken = Vec::new();
+    for slice in numbers.chunks(crate::core::MAX_BINDS) {
+        let sql = format!(
+            "SELECT number FROM hazard_point WHERE number IN ({})",
+            (1..=slice.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+        );
+        let mut q = sqlx::query_scalar(sql!("{sql}"));
+        for n in slice {
+            q = q.bind(*n);
+        }
+        taken.extend(q.fetch_all(&mut *c).await?);
     }
-    let sql = format!(
-        "SELECT number FROM hazard_point WHERE number IN ({})",
-        (1..=numbers.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-    );
-    let mut q = sqlx::query_scalar(sql!("{sql}"));
-    for n in numbers {
-        q = q.bind(*n);
-    }
-    Ok(q.fetch_all(c).await?)
+    Ok(taken)
 }
 
 async fn with_monitors(c: &mut AnyConnection, mut points: Vec<HazardPoint>) -> Result<Vec<HazardPoint>> {

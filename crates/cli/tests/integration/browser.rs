@@ -1,6 +1,7 @@
 //! A real browser: Debian's headless Chromium, driven over WebDriver by chromedriver,
-//! logs in to the demo, opens the home page and orders a power from the menu of the open
-//! round.
+//! logs in to the demo, opens the home page, orders a power from the menu of the open
+//! round, shows a petitioner, petitions as the public, co-signs a geohazard warning and
+//! acknowledges it as a village.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -129,14 +130,7 @@ async fn a_browser_logs_in_and_sees_the_home_page() {
 
     driver.goto(&format!("{}/", server.base)).await;
     assert!(driver.url().await.contains("/login"), "anonymous visitors land on the login page");
-    driver.type_into("#username", "linhuan.officer").await;
-    driver.type_into("#password", PASSWORD).await;
-    driver.click("#submit").await;
-    let started = Instant::now();
-    while driver.url().await.contains("/login") {
-        assert!(started.elapsed() < Duration::from_secs(10), "still on the login page");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    sign_in(&driver, &server.base, "linhuan.officer").await;
     assert_eq!(driver.text("#greeting").await, "临涣镇党政办 张干事");
     assert_eq!(driver.text("#role").await, "乡镇工作人员");
 
@@ -198,5 +192,70 @@ async fn a_browser_logs_in_and_sees_the_home_page() {
         assert!(started.elapsed() < Duration::from_secs(10), "the petition was not found by its number");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // A warning drafted by the natural resources bureau is co-signed in the browser by the
+    // meteorological bureau, and Hongguang's village acknowledges it from its list.
+    let api = reqwest::Client::new();
+    let login = api
+        .post(format!("{}/api/v1/session", server.base))
+        .json(&json!({"username": "xinluo.resources", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let csrf = login.json::<Value>().await.unwrap()["csrf_token"].as_str().unwrap().to_owned();
+    let today = grassroots_app::core::today();
+    let draft = json!({"level": "orange", "onset": format!("{today} 20:00"),
+        "expires": format!("{} 20:00", today + time::Duration::days(1)), "areas": ["350802104"],
+        "description": "受强降雨影响，发生地质灾害的风险较高。"});
+    let call = |method: reqwest::Method, path: String| {
+        api.request(method, format!("{}{path}", server.base)).header("cookie", &cookie).header("x-csrf-token", &csrf)
+    };
+    let drafted: Value =
+        call(reqwest::Method::POST, "/api/v1/warnings".into()).json(&draft).send().await.unwrap().json().await.unwrap();
+    let id = drafted["warning"]["id"].as_i64().unwrap_or_else(|| panic!("{drafted}"));
+
+    sign_in(&driver, &server.base, "xinluo.weather").await;
+    driver.goto(&format!("{}/warnings/{id}", server.base)).await;
+    assert_eq!(driver.text("#state").await, "待会签");
+    driver.click("form[action$='/cosign'] button").await;
+    let started = Instant::now();
+    while driver.text_now("#state").await != "已发布" {
+        assert!(started.elapsed() < Duration::from_secs(10), "the co-signature did not publish it");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    sign_in(&driver, &server.base, "hongguang.village").await;
+    driver.goto(&format!("{}/warnings", server.base)).await;
+    driver.click("form[action^='/warning-notices/'] button").await;
+    let started = Instant::now();
+    loop {
+        let board: Value = call(reqwest::Method::GET, format!("/api/v1/warnings/{id}/board"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if board["indicators"]["acknowledged"] == 1 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "the acknowledgement did not arrive: {board}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     driver.cmd(reqwest::Method::DELETE, "", None).await;
+}
+
+/// Signs out whoever is signed in and signs in as `username`.
+async fn sign_in(driver: &Driver, base: &str, username: &str) {
+    driver.cmd(reqwest::Method::DELETE, "/cookie", None).await;
+    driver.goto(&format!("{base}/login")).await;
+    driver.type_into("#username", username).await;
+    driver.type_into("#password", PASSWORD).await;
+    driver.click("#submit").await;
+    let started = Instant::now();
+    while driver.url().await.contains("/login") {
+        assert!(started.elapsed() < Duration::from_secs(10), "{username} is still on the login page");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

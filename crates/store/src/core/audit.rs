@@ -26,8 +26,9 @@ pub async fn append(c: &mut AnyConnection, n: NewEntry<'_>) -> Result<AuditRecor
     records.pop().ok_or_else(|| crate::StoreError::Corrupt("an append wrote no record".into()))
 }
 
-/// Appends records in order with three statements however many there are: the head is
-/// moved once, the chain is computed here, and the records go in with one insert.
+/// Appends records in order with three statements (more for many thousands): the head is
+/// moved once, the chain is computed here, and the records go in with one insert per
+/// slice of what one statement binds.
 pub async fn append_many(c: &mut AnyConnection, entries: Vec<NewEntry<'_>>) -> Result<Vec<AuditRecord>> {
     if entries.is_empty() {
         return Ok(Vec::new());
@@ -56,18 +57,21 @@ pub async fn append_many(c: &mut AnyConnection, entries: Vec<NewEntry<'_>>) -> R
         let hash = chain_hash(&prev_hash, &entry);
         records.push(AuditRecord { entry, prev_hash: std::mem::replace(&mut prev_hash, hash.clone()), hash });
     }
-    let sql = format!(
-        "INSERT INTO audit_log (seq, county_code, division_code, at, actor, action, object_type, object_id, \
-         before_json, after_json, prev_hash, hash) VALUES {}",
-        crate::core::placeholders(records.len(), 12)
-    );
-    let mut q = sqlx::query(sql!("{sql}"));
-    for r in &records {
-        let e = &r.entry;
-        q = q.bind(e.seq).bind(&e.county_code).bind(&e.division_code).bind(&e.at).bind(&e.actor).bind(&e.action);
-        q = q.bind(&e.object_type).bind(&e.object_id).bind(&e.before).bind(&e.after).bind(&r.prev_hash).bind(&r.hash);
+    for slice in records.chunks(crate::core::MAX_BINDS / 12) {
+        let sql = format!(
+            "INSERT INTO audit_log (seq, county_code, division_code, at, actor, action, object_type, object_id, \
+             before_json, after_json, prev_hash, hash) VALUES {}",
+            crate::core::placeholders(slice.len(), 12)
+        );
+        let mut q = sqlx::query(sql!("{sql}"));
+        for r in slice {
+            let e = &r.entry;
+            q = q.bind(e.seq).bind(&e.county_code).bind(&e.division_code).bind(&e.at).bind(&e.actor);
+            q = q.bind(&e.action).bind(&e.object_type).bind(&e.object_id).bind(&e.before).bind(&e.after);
+            q = q.bind(&r.prev_hash).bind(&r.hash);
+        }
+        q.execute(&mut *c).await?;
     }
-    q.execute(&mut *c).await?;
     sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&prev_hash).execute(c).await?;
     Ok(records)
 }

@@ -42,17 +42,21 @@ pub async fn get_many(
     c: &mut AnyConnection,
     codes: &[&str],
 ) -> Result<std::collections::HashMap<String, StoredDivision>> {
-    if codes.is_empty() {
-        return Ok(Default::default());
+    let mut found = std::collections::HashMap::with_capacity(codes.len());
+    // In slices, within what either database binds to one statement.
+    for slice in codes.chunks(crate::core::MAX_BINDS) {
+        let list: Vec<String> = (1..=slice.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT {COLS} FROM division WHERE code IN ({})", list.join(", "));
+        let mut q = sqlx::query(sql!("{sql}"));
+        for code in slice {
+            q = q.bind(*code);
+        }
+        for r in q.fetch_all(&mut *c).await? {
+            let d = from_row(&r)?;
+            found.insert(d.division.code.as_str().to_owned(), d);
+        }
     }
-    let list: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("SELECT {COLS} FROM division WHERE code IN ({})", list.join(", "));
-    let mut q = sqlx::query(sql!("{sql}"));
-    for code in codes {
-        q = q.bind(*code);
-    }
-    let rows = q.fetch_all(c).await?;
-    rows.iter().map(|r| from_row(r).map(|d| (d.division.code.as_str().to_owned(), d))).collect()
+    Ok(found)
 }
 
 pub async fn insert(c: &mut AnyConnection, d: &Division, path: &str) -> Result<()> {

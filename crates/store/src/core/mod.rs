@@ -15,6 +15,10 @@ use sqlx::any::AnyRow;
 
 use crate::Result;
 
+/// Values bound to one statement at most, within SQLite's limit (32,766) and
+/// PostgreSQL's (65,535) with room to spare.
+pub const MAX_BINDS: usize = 10_000;
+
 /// A value bound to a list query.
 pub(crate) enum Arg {
     Text(String),
