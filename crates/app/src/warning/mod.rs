@@ -592,7 +592,10 @@ impl App {
         }
         let mut replaces = None;
         for (sender, identifier) in &r.references {
-            if let Some(old) = store::by_identifier(&mut c, sender, identifier).await? {
+            // Only a message imported before; a warning issued here is changed here.
+            if let Some(old) = store::by_identifier(&mut c, sender, identifier).await?
+                && old.warning.origin == Origin::Imported
+            {
                 replaces = Some(old.warning.id);
             }
         }
