@@ -59,25 +59,30 @@ pub(crate) async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: b
             }
         }
     });
-    // Every two seconds: send the warnings' texts and webhooks that are due; every
-    // minute: escalate notices left unacknowledged past their level's minutes.
+    // Every two seconds: send the warnings' texts and webhooks that are due. Every
+    // minute, on its own so that a slow gateway cannot hold it up: escalate notices left
+    // unacknowledged past their level's minutes.
     let relayer = app.clone();
     let relay = tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
-        for n in 0u64.. {
+        loop {
             tick.tick().await;
-            let now = grassroots_app::core::now();
-            match relayer.relay_due(&now).await {
+            match relayer.relay_due(&grassroots_app::core::now()).await {
                 Ok(0) => {}
                 Ok(sent) => tracing::info!(sent, "warning deliveries sent"),
                 Err(e) => tracing::warn!(error = %e, "relaying warnings failed"),
             }
-            if n % 30 == 0 {
-                match relayer.escalate_warnings(&now).await {
-                    Ok(0) => {}
-                    Ok(raised) => tracing::info!(raised, "silent warning notices escalated"),
-                    Err(e) => tracing::warn!(error = %e, "escalating warning notices failed"),
-                }
+        }
+    });
+    let escalator = app.clone();
+    let escalation = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match escalator.escalate_warnings(&grassroots_app::core::now()).await {
+                Ok(0) => {}
+                Ok(raised) => tracing::info!(raised, "silent warning notices escalated"),
+                Err(e) => tracing::warn!(error = %e, "escalating warning notices failed"),
             }
         }
     });
@@ -89,6 +94,7 @@ pub(crate) async fn serve(app: App, args: &ServeArgs, file: &FileConfig, demo: b
         .map_err(|e| e.to_string())?;
     housekeeping.abort();
     relay.abort();
+    escalation.abort();
     app.store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -325,8 +325,12 @@ pub fn check_point_fields(p: &HazardPoint) -> Result<(), ValidationError> {
     if let Err(bad) = crate::command::check_point(p.lon, p.lat) {
         e.errors.extend(bad.errors);
     }
-    if p.households < 0 || p.people < 0 || p.households > p.people.max(p.households) {
-        e.push("people", "invalid_count", "households and people threatened are counts, 0 or more");
+    if p.households < 0 || p.households > p.people {
+        e.push(
+            "people",
+            "invalid_count",
+            "households and people threatened are counts, no more households than people",
+        );
     }
     if p.shelter.chars().count() > 500 || p.route.chars().count() > 500 {
         e.push("shelter", "too_long", "the shelter and the route have at most 500 characters each");

@@ -122,8 +122,24 @@ fn place(job: &mut Job, found: &HashMap<String, StoredDivision>) -> Result<()> {
 /// three inserts and two updates for the whole group.
 pub async fn write(store: &Store, events: &[(&Actor, &Event)]) -> Result<Vec<EventId>> {
     let mut tx = store.begin().await?;
+    let ids = write_in(&mut tx, events).await?;
+    tx.commit().await.map_err(grassroots_store::StoreError::from)?;
+    Ok(ids)
+}
+
+/// The same inside the caller's transaction, in slices that one statement can bind (a
+/// province-wide warning raises an event in every town at once).
+pub(crate) async fn write_in(tx: &mut grassroots_store::Tx, events: &[(&Actor, &Event)]) -> Result<Vec<EventId>> {
+    let mut ids = Vec::with_capacity(events.len());
+    for slice in events.chunks(grassroots_store::core::MAX_BINDS / 27) {
+        ids.extend(write_slice(tx, slice).await?);
+    }
+    Ok(ids)
+}
+
+async fn write_slice(tx: &mut grassroots_store::Tx, events: &[(&Actor, &Event)]) -> Result<Vec<EventId>> {
     let plain: Vec<&Event> = events.iter().map(|(_, e)| *e).collect();
-    let ids = store::insert_many(&mut tx, &plain).await?;
+    let ids = store::insert_many(tx, &plain).await?;
     let stored: Vec<Event> = plain.iter().zip(&ids).map(|(e, id)| Event { id: *id, ..(*e).clone() }).collect();
     let lines: Vec<(&Event, EventLogLine)> = stored
         .iter()
@@ -138,7 +154,7 @@ pub async fn write(store: &Store, events: &[(&Actor, &Event)]) -> Result<Vec<Eve
             (e, line)
         })
         .collect();
-    store::log_many(&mut tx, &lines).await?;
+    store::log_many(tx, &lines).await?;
     let changes = stored
         .iter()
         .zip(events)
@@ -154,8 +170,7 @@ pub async fn write(store: &Store, events: &[(&Actor, &Event)]) -> Result<Vec<Eve
             (*actor, change)
         })
         .collect();
-    audit::record_many(&mut tx, changes).await?;
-    tx.commit().await.map_err(grassroots_store::StoreError::from)?;
+    audit::record_many(tx, changes).await?;
     Ok(ids)
 }
 

@@ -56,9 +56,8 @@ async fn write_batches(store: Store, mut rx: mpsc::Receiver<Job>) {
         let at = now();
         let acks: Vec<(&Actor, &Notice)> = batch.iter().map(|j| (&j.actor, &j.notice)).collect();
         match write(&store, &acks, &at).await {
-            Ok(done) => {
-                for job in batch {
-                    let first = done.contains(&job.notice.id);
+            Ok(firsts) => {
+                for (job, first) in batch.into_iter().zip(firsts) {
                     let answer = Acknowledged {
                         notice_id: job.notice.id,
                         warning_id: job.notice.warning_id,
@@ -84,16 +83,19 @@ async fn write_batches(store: Store, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// The batch's acknowledgements and their audit records, all or none; returns the notices
-/// acknowledged for the first time.
-pub(crate) async fn write(store: &Store, acks: &[(&Actor, &Notice)], at: &str) -> Result<Vec<NoticeId>> {
+/// The batch's acknowledgements and their audit records, all or none; answers, for each,
+/// whether it was the notice's first (a notice twice in one batch is first once).
+pub(crate) async fn write(store: &Store, acks: &[(&Actor, &Notice)], at: &str) -> Result<Vec<bool>> {
     let mut tx = store.begin().await?;
     let ids: Vec<(NoticeId, String)> = acks.iter().map(|(a, n)| (n.id, a.label())).collect();
     let done = store::acknowledge(&mut tx, &ids, at).await?;
+    let mut seen = std::collections::HashSet::new();
+    let firsts: Vec<bool> = acks.iter().map(|(_, n)| done.contains(&n.id) && seen.insert(n.id)).collect();
     let changes = acks
         .iter()
-        .filter(|(_, n)| done.contains(&n.id))
-        .map(|(actor, n)| {
+        .zip(&firsts)
+        .filter(|(_, first)| **first)
+        .map(|((actor, n), _)| {
             let change = Change {
                 action: "warning.acknowledge",
                 object_type: "warning_notice",
@@ -107,7 +109,7 @@ pub(crate) async fn write(store: &Store, acks: &[(&Actor, &Notice)], at: &str) -
         .collect();
     audit::record_many(&mut tx, changes).await?;
     tx.commit().await.map_err(grassroots_store::StoreError::from)?;
-    Ok(done)
+    Ok(firsts)
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -174,10 +176,10 @@ impl App {
         let id = token.split_once('.').and_then(|(id, _)| id.parse().ok()).map(NoticeId).ok_or(AppError::NotFound)?;
         let mut c = self.store.conn().await?;
         let (notice, secret) = store::notice_with_secret(&mut c, id).await?.ok_or(AppError::NotFound)?;
-        match super::relay::token_notice(token, &secret) {
-            Some(checked) if checked == id && !secret.is_empty() => Ok(notice),
-            _ => Err(AppError::NotFound),
+        if secret.is_empty() || !super::relay::token_checks(token, &secret) {
+            return Err(AppError::NotFound);
         }
+        Ok(notice)
     }
 
     /// A patrol of a point under a warning, by its monitor or the village's officer: what
@@ -241,7 +243,7 @@ impl App {
             reported_at: at.to_owned(),
         };
         let mut tx = self.store.begin().await?;
-        patrol.id = store::insert_patrol(&mut tx, &patrol, &point.town_code).await?;
+        patrol.id = store::insert_patrol(&mut tx, &patrol).await?;
         let change = Change {
             action: "warning.patrol",
             object_type: "warning_patrol",

@@ -127,8 +127,7 @@ impl App {
                 ind.points += store::count_points_under(&mut c, scope).await?;
             }
         }
-        let own_town = actor.scope_path.trim_end_matches('/').rsplit('/').next().filter(|c| c.len() >= 9);
-        let patrols = store::patrols(&mut c, id, own_town.map(|t| &t[..9])).await?;
+        let patrols = store::patrols(&mut c, id, scope).await?;
         let mut patrolled: Vec<_> = patrols.iter().map(|p| p.point_id).collect();
         patrolled.sort_unstable();
         patrolled.dedup();
@@ -141,7 +140,7 @@ impl App {
             }
             _ => Vec::new(),
         };
-        let mine = self.inbox_on(&mut c, actor, None).await?.into_iter().filter(|n| n.warning_id == id).collect();
+        let mine = self.inbox_on(&mut c, actor, store::Inbox::Of(id)).await?;
         let my_points = if actor.role.may(Permission::ReportPatrols) && actor.user_id.is_some() {
             let all = store::points(&mut c, scope, 500, 0).await?.0;
             all.into_iter()
@@ -174,11 +173,15 @@ impl App {
     /// The notices of warnings in force addressed to the user, unacknowledged first.
     pub async fn my_notices(&self, actor: &Actor) -> Result<Vec<Notice>> {
         let mut c = self.store.conn().await?;
-        self.inbox_on(&mut c, actor, Some(&crate::core::now())).await
+        self.inbox_on(&mut c, actor, store::Inbox::InForce(&crate::core::now())).await
     }
 
-    /// The user's notices; only of warnings in force at `now` when given.
-    async fn inbox_on(&self, c: &mut grassroots_store::Conn, actor: &Actor, now: Option<&str>) -> Result<Vec<Notice>> {
+    async fn inbox_on(
+        &self,
+        c: &mut grassroots_store::Conn,
+        actor: &Actor,
+        of: store::Inbox<'_>,
+    ) -> Result<Vec<Notice>> {
         use grassroots_domain::core::role::Role;
         let kind = match actor.role {
             Role::TownOfficer | Role::Dispatcher => RecipientKind::Town,
@@ -188,6 +191,6 @@ impl App {
         };
         // A monitor's notices are found by the account, not by the village.
         let division = if kind == RecipientKind::Monitor { "" } else { actor.division_code.as_str() };
-        Ok(store::inbox(c, division, kind, &actor.username, now).await?)
+        Ok(store::inbox(c, division, kind, &actor.username, of).await?)
     }
 }

@@ -15,8 +15,6 @@ pub mod message;
 pub mod points;
 pub mod relay;
 
-use std::collections::HashMap;
-
 use grassroots_domain::ValidationError;
 use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::core::role::Permission;
@@ -375,13 +373,17 @@ impl App {
             }),
             None => None,
         };
+        drop(c);
+        let rule = self.rule_for(&w.division_code, w.level).await?;
+        // The identifier's sequence digit is chosen inside the transaction; a co-signature
+        // of the same division in the same second that commits first makes this one a
+        // conflict (the unique sender and identifier), to be published again.
+        let mut tx = self.store.begin().await?;
         let stem = message::identifier_stem(&w.division_code, at);
-        let taken = store::identifiers_like(&mut c, &stem).await?;
+        let taken = store::identifiers_like(&mut tx, &stem).await?;
         let Some(identifier) = (0..10).map(|n| format!("{stem}{n}")).find(|i| !taken.contains(i)) else {
             return Err(AppError::Conflict("ten warnings were published this second; publish again".into()));
         };
-        drop(c);
-        let rule = self.rule_for(&w.division_code, w.level).await?;
         let published = Warning {
             state: WarningState::Published,
             identifier: Some(identifier.clone()),
@@ -394,7 +396,6 @@ impl App {
         // What is published must read back as valid CAP; anything else is a fault here.
         cap::parse(&xml).map_err(|e| AppError::Conflict(format!("the CAP message came out invalid: {e}")))?;
         let secret = hex::encode(rand::random::<[u8; 32]>());
-        let mut tx = self.store.begin().await?;
         let ok = store::publish(&mut tx, id, &actor.label(), &cosigning_body, &identifier, at, &xml, &secret).await?;
         if !ok {
             return Err(AppError::Conflict("the warning was co-signed or withdrawn meanwhile".into()));
@@ -492,19 +493,16 @@ impl App {
 
     /// The warnings a user sees, grouped for the warnings page.
     pub async fn warnings(&self, actor: &Actor) -> Result<WarningList> {
-        let issuer = actor.role.may(Permission::IssueWarnings);
+        // Drafts are seen by the bureaus of their own division only.
+        let drafts_of = actor.role.may(Permission::IssueWarnings).then_some(actor.division_code.as_str());
         let mut c = self.store.conn().await?;
-        let all = store::list(&mut c, &actor.scope_path, issuer, 500).await?;
-        let mut bodies: HashMap<WarningId, Option<i64>> = HashMap::new();
-        for w in all.iter().filter(|w| w.state == WarningState::Draft) {
-            bodies.insert(w.id, store::get(&mut c, w.id).await?.and_then(|s| s.drafting_body_id));
-        }
+        let all = store::list(&mut c, &actor.scope_path, drafts_of, 500).await?;
         let now = now();
         let mut list = WarningList { to_cosign: vec![], drafted: vec![], active: vec![], past: vec![] };
-        for w in all {
+        for (w, drafting_body) in all {
             match w.state {
                 WarningState::Draft => {
-                    if bodies.get(&w.id).copied().flatten() == actor.body_id.map(|b| b.0) {
+                    if drafting_body == actor.body_id.map(|b| b.0) {
                         list.drafted.push(w)
                     } else {
                         list.to_cosign.push(w)

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use grassroots_domain::ValidationError;
 use grassroots_domain::command::check_phone;
 use grassroots_domain::core::division::{DivisionCode, Level};
-use grassroots_domain::core::role::Permission;
+use grassroots_domain::core::role::{Permission, Role};
 use grassroots_domain::page::{Page, PageRequest};
 use grassroots_domain::warning::{HazardKind, HazardPoint, HazardPointId, HazardScale, Monitor, check_point_fields};
-use grassroots_store::core::divisions;
+use grassroots_store::core::{divisions, users};
 use grassroots_store::warning as store;
 use serde::Serialize;
 
@@ -60,8 +60,23 @@ pub fn parse_monitors(cell: &str) -> Vec<Monitor> {
         .collect()
 }
 
-/// Points as read from a file, each with the place of its village cell.
-pub fn read(data: &[u8]) -> Result<Vec<(HazardPoint, String)>, ValidationError> {
+/// Where a point's cells are, for the errors found once its village is looked up.
+#[derive(Debug, Clone)]
+pub struct Cells {
+    pub number: String,
+    pub village: String,
+    pub monitors: String,
+}
+
+impl Cells {
+    /// A point typed in a form rather than read from a file: fields by name.
+    fn fields() -> Self {
+        Self { number: "number".into(), village: "village_code".into(), monitors: "monitors".into() }
+    }
+}
+
+/// Points as read from a file, each with the places of its cells.
+pub fn read(data: &[u8]) -> Result<Vec<(HazardPoint, Cells)>, ValidationError> {
     let (header, rows) = sheet::read(data, &COLUMNS, &REQUIRED, "a hazard point table")?;
     let mut out = Vec::new();
     let mut errors = ValidationError::default();
@@ -129,7 +144,7 @@ pub fn read(data: &[u8]) -> Result<Vec<(HazardPoint, String)>, ValidationError> 
             errors.push(at("number"), "duplicate_number", format!("the number {} is on row {first} too", p.number));
             continue;
         }
-        out.push((p, at("village_code")));
+        out.push((p, Cells { number: at("number"), village: at("village_code"), monitors: at("monitors") }));
     }
     errors.into_result()?;
     if out.is_empty() {
@@ -151,43 +166,50 @@ impl App {
     pub async fn add_hazard_point(&self, actor: &Actor, point: HazardPoint) -> Result<HazardPoint> {
         actor.require(Permission::IssueWarnings)?;
         check_point_fields(&point)?;
-        self.add_points(actor, vec![(point.clone(), "village_code".into())]).await?;
+        self.add_points(actor, vec![(point.clone(), Cells::fields())]).await?;
         let mut c = self.store.conn().await?;
         let id = store::point_id_by_number(&mut c, &point.number).await?.ok_or(AppError::NotFound)?;
         Ok(store::point_by_id(&mut c, id).await?.ok_or(AppError::NotFound)?.0)
     }
 
-    async fn add_points(&self, actor: &Actor, mut read: Vec<(HazardPoint, String)>) -> Result<ImportedPoints> {
+    async fn add_points(&self, actor: &Actor, mut read: Vec<(HazardPoint, Cells)>) -> Result<ImportedPoints> {
         let mut c = self.store.conn().await?;
         let codes: Vec<&str> = read.iter().map(|(p, _)| p.division_code.as_str()).collect();
         let found = divisions::get_many(&mut c, &codes).await?;
         let numbers: Vec<&str> = read.iter().map(|(p, _)| p.number.as_str()).collect();
         let taken = store::taken_numbers(&mut c, &numbers).await?;
-        drop(c);
         let mut errors = ValidationError::default();
         for (p, at) in read.iter_mut() {
             match found.get(&p.division_code) {
                 Some(d) if d.division.level == Level::Village && actor.sees(&d.path) => {
                     p.town_code = d.division.parent_code.as_ref().map(|t| t.as_str().to_owned()).unwrap_or_default();
                     p.county_code = DivisionCode::parse(&p.division_code)?.county_code().as_str().to_owned();
+                    // A monitor's account, when named, is a hazard monitor of this village.
+                    for name in p.monitors.iter().filter_map(|m| m.username.as_deref()) {
+                        let user = users::by_username(&mut c, name).await?;
+                        if !user.is_some_and(|u| u.user.role == Role::HazardMonitor && u.scope_path == d.path) {
+                            errors.push(
+                                at.monitors.clone(),
+                                "unknown_monitor_user",
+                                format!("{name} is not a hazard monitor's account in {}", d.division.name),
+                            );
+                        }
+                    }
                 }
                 Some(d) if actor.sees(&d.path) => {
-                    errors.push(at.clone(), "not_a_village", format!("{} is not a village", d.division.name));
+                    errors.push(at.village.clone(), "not_a_village", format!("{} is not a village", d.division.name));
                 }
                 _ => errors.push(
-                    at.clone(),
+                    at.village.clone(),
                     "outside_district",
                     format!("{} is not a village of your district", p.division_code),
                 ),
             }
             if taken.contains(&p.number) {
-                errors.push(
-                    at.replace("village_code", "number"),
-                    "point_exists",
-                    format!("point {} is recorded already", p.number),
-                );
+                errors.push(at.number.clone(), "point_exists", format!("point {} is recorded already", p.number));
             }
         }
+        drop(c);
         errors.into_result()?;
         let at = now();
         let mut tx = self.store.begin().await?;

@@ -17,7 +17,7 @@ use grassroots_domain::core::body::BodyKind;
 use grassroots_domain::core::division::DivisionCode;
 use grassroots_domain::core::role::Permission;
 use grassroots_domain::core::time::{display_local, from_stored, to_stored};
-use grassroots_domain::warning::{NoticeId, WarningId, Webhook};
+use grassroots_domain::warning::{NoticeId, Warning, WarningId, Webhook};
 use grassroots_store::Tx;
 use grassroots_store::core::bodies::{self, BodyFilter};
 use grassroots_store::warning::{self as store, Delivery, Stored};
@@ -113,15 +113,13 @@ pub fn ack_token(secret: &str, notice: NoticeId) -> String {
     format!("{}.{}", notice.0, &mac[..24])
 }
 
-/// The notice a token is for, if its MAC is right under `secret`.
-pub(crate) fn token_notice(token: &str, secret: &str) -> Option<NoticeId> {
-    let (id, _) = token.trim().split_once('.')?;
-    let id = NoticeId(id.parse().ok()?);
-    let expected = ack_token(secret, id);
+/// Whether a token's MAC is right under `secret` for the notice it names.
+pub(crate) fn token_checks(token: &str, secret: &str) -> bool {
+    let token = token.trim();
+    let Some(id) = token.split_once('.').and_then(|(id, _)| id.parse().ok()) else { return false };
+    let expected = ack_token(secret, NoticeId(id));
     // Compared whole and in constant time.
-    let same = expected.len() == token.trim().len()
-        && expected.bytes().zip(token.trim().bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    same.then_some(id)
+    expected.len() == token.len() && expected.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 /// The webhook signature header's value for a body.
@@ -187,7 +185,10 @@ impl App {
                 drop(c);
                 let phone = phone.ok_or("the monitor has no phone")?;
                 let text = self.text_of(w, notice);
-                self.settings.sms.send(&phone, &text).await
+                let sending = self.settings.sms.send(&phone, &text);
+                tokio::time::timeout(std::time::Duration::from_secs(10), sending)
+                    .await
+                    .unwrap_or_else(|_| Err("the SMS gateway did not answer within 10 s".into()))
             }
             ("webhook", _, Some(hook)) => {
                 let hook = store::webhook_by_id(&mut c, hook).await.map_err(store_err)?.ok_or("no such webhook")?;
@@ -235,97 +236,104 @@ impl App {
     /// command center (one event per town, where the town has one); as long again, to the
     /// county. Returns how many notices went up.
     pub async fn escalate_warnings(&self, at: &str) -> Result<u64> {
-        let week_ago = from_stored(at).map(|t| to_stored(t - time::Duration::days(7))).unwrap_or_default();
         let warnings = {
             let mut c = self.store.conn().await?;
-            store::relaying(&mut c, &week_ago).await?
+            store::relaying(&mut c, at).await?
         };
         let mut raised = 0;
-        let actor = Actor::system("warning-escalation");
         for w in warnings {
-            let rule = self.rule_for(&w.division_code, w.level).await?;
-            let cutoff = from_stored(at)
-                .map(|t| to_stored(t - time::Duration::minutes(rule.acknowledge_within_minutes)))
-                .unwrap_or_default();
-            let mut tx = self.store.begin().await?;
-            let to_towns = store::escalate(&mut tx, w.id, 0, &cutoff, at).await?;
-            let to_county = store::escalate(&mut tx, w.id, 1, &cutoff, at).await?;
-            if to_towns.is_empty() && to_county.is_empty() {
-                continue;
-            }
-            let count = |v: &[(String, i64)]| v.iter().map(|(_, n)| *n).sum::<i64>();
-            let change = Change {
-                action: "warning.escalate",
-                object_type: "warning",
-                object_id: w.id.to_string(),
-                division_code: Some(w.division_code.clone()),
-                before: None,
-                after: audit::json(&serde_json::json!({
-                    "to_town_command_centers": count(&to_towns),
-                    "to_county": count(&to_county),
-                    "towns": to_towns.iter().map(|(t, _)| t).collect::<Vec<_>>(),
-                })),
-            };
-            audit::commit(tx, &actor, change).await?;
-            raised += (count(&to_towns) + count(&to_county)) as u64;
-            let events = self.command_center_events(&w.headline, w.id, &to_towns, at).await?;
-            if !events.is_empty() {
-                let pairs: Vec<(&Actor, &Event)> = events.iter().map(|e| (&actor, e)).collect();
-                crate::command::intake::write(&self.store, &pairs).await?;
+            // One warning that fails must not hold up the others.
+            match self.escalate_warning(&w, at).await {
+                Ok(n) => raised += n,
+                Err(e) => tracing::warn!(warning = %w.id, error = %e, "escalating a warning failed"),
             }
         }
         Ok(raised)
     }
 
-    /// One event for each town with a command center, naming how many are silent.
-    async fn command_center_events(
-        &self,
-        headline: &str,
-        id: WarningId,
-        towns: &[(String, i64)],
-        at: &str,
-    ) -> Result<Vec<Event>> {
-        let mut c = self.store.conn().await?;
-        let mut events = Vec::new();
-        for (town, silent) in towns {
-            let Ok(code) = DivisionCode::parse(town) else { continue };
-            let filter = BodyFilter { division: Some(code.clone()), kind: Some(BodyKind::CommandCenter), name: None };
-            if bodies::list(&mut c, "/", &filter, 1, 0).await?.1 == 0 {
-                continue;
-            }
-            events.push(Event {
-                id: EventId(0),
-                county_code: code.county_code().as_str().to_owned(),
-                town_code: town.clone(),
-                division_code: town.clone(),
-                tracking_number: tracking::tracking_number("SJ"),
-                source: Source::Warning,
-                category: Category::Safety,
-                title: format!("预警未确认：{silent} 个接收方"),
-                description: format!("{headline}（预警 {id}）发出后，{silent} 个村（社区）、群测群防员或本镇未在时限内确认，请逐一电话落实。"),
-                address: String::new(),
-                lon: None,
-                lat: None,
-                reporter_name: String::new(),
-                reporter_phone: String::new(),
-                state: EventState::New,
-                office: None,
-                dispatched_on: None,
-                due_on: None,
-                paused_on: None,
-                extra_days: 0,
-                resolved_on: None,
-                closed_on: None,
-                merged_into: None,
-                satisfied: None,
-                escalation: 0,
-                escalated_on: None,
-                created_by: "system:warning-escalation".into(),
-                created_at: at.to_owned(),
-            });
+    /// One warning's escalation, its command-center events and its audit record, all or none.
+    async fn escalate_warning(&self, w: &Warning, at: &str) -> Result<u64> {
+        let actor = Actor::system("warning-escalation");
+        let rule = self.rule_for(&w.division_code, w.level).await?;
+        let cutoff = from_stored(at)
+            .map(|t| to_stored(t - time::Duration::minutes(rule.acknowledge_within_minutes)))
+            .unwrap_or_default();
+        let mut tx = self.store.begin().await?;
+        let to_towns = store::escalate(&mut tx, w.id, 0, &cutoff, at).await?;
+        let to_county = store::escalate(&mut tx, w.id, 1, &cutoff, at).await?;
+        if to_towns.is_empty() && to_county.is_empty() {
+            return Ok(0);
         }
-        Ok(events)
+        let events = command_center_events(&mut tx, &w.headline, w.id, &to_towns, at).await?;
+        let pairs: Vec<(&Actor, &Event)> = events.iter().map(|e| (&actor, e)).collect();
+        crate::command::intake::write_in(&mut tx, &pairs).await?;
+        let count = |v: &[(String, i64)]| v.iter().map(|(_, n)| *n).sum::<i64>();
+        let change = Change {
+            action: "warning.escalate",
+            object_type: "warning",
+            object_id: w.id.to_string(),
+            division_code: Some(w.division_code.clone()),
+            before: None,
+            after: audit::json(&serde_json::json!({
+                "to_town_command_centers": count(&to_towns),
+                "to_county": count(&to_county),
+                "towns": to_towns.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            })),
+        };
+        audit::commit(tx, &actor, change).await?;
+        Ok((count(&to_towns) + count(&to_county)) as u64)
     }
+}
+
+/// One event for each town with a command center, naming how many are silent.
+async fn command_center_events(
+    c: &mut Tx,
+    headline: &str,
+    id: WarningId,
+    towns: &[(String, i64)],
+    at: &str,
+) -> Result<Vec<Event>> {
+    let mut events = Vec::new();
+    for (town, silent) in towns {
+        let Ok(code) = DivisionCode::parse(town) else { continue };
+        let filter = BodyFilter { division: Some(code.clone()), kind: Some(BodyKind::CommandCenter), name: None };
+        if bodies::list(c, "/", &filter, 1, 0).await?.1 == 0 {
+            continue;
+        }
+        events.push(Event {
+            id: EventId(0),
+            county_code: code.county_code().as_str().to_owned(),
+            town_code: town.clone(),
+            division_code: town.clone(),
+            tracking_number: tracking::tracking_number("SJ"),
+            source: Source::Warning,
+            category: Category::Safety,
+            title: format!("预警未确认：{silent} 个接收方"),
+            description: format!(
+                "{headline}（预警 {id}）发出后，{silent} 个村（社区）、群测群防员或本镇未在时限内确认，请逐一电话落实。"
+            ),
+            address: String::new(),
+            lon: None,
+            lat: None,
+            reporter_name: String::new(),
+            reporter_phone: String::new(),
+            state: EventState::New,
+            office: None,
+            dispatched_on: None,
+            due_on: None,
+            paused_on: None,
+            extra_days: 0,
+            resolved_on: None,
+            closed_on: None,
+            merged_into: None,
+            satisfied: None,
+            escalation: 0,
+            escalated_on: None,
+            created_by: "system:warning-escalation".into(),
+            created_at: at.to_owned(),
+        });
+    }
+    Ok(events)
 }
 
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]

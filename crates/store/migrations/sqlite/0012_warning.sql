@@ -105,7 +105,6 @@ CREATE TABLE warning_patrol (
     id           INTEGER PRIMARY KEY,
     warning_id   INTEGER NOT NULL REFERENCES warning (id),
     point_id     INTEGER NOT NULL REFERENCES hazard_point (id),
-    town_code    TEXT NOT NULL,
     danger_found INTEGER NOT NULL,
     finding      TEXT NOT NULL,
     evacuated    INTEGER NOT NULL CHECK (evacuated >= 0),
