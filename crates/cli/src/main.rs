@@ -3,6 +3,7 @@
 //! administration from the command line.
 
 mod admission;
+mod backup;
 mod command;
 mod config;
 mod core;
@@ -75,8 +76,19 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(core::AuditCommand),
-    /// Write a consistent copy of the SQLite database to PATH, also while serving.
+    /// Write a consistent copy of the database to PATH, also while serving (SQLite by
+    /// VACUUM INTO, PostgreSQL by pg_dump).
     Backup { path: PathBuf },
+    /// Restore a backup into a new database (SQLite: or --replace one, with the server
+    /// stopped), then check it as `check` does.
+    Restore {
+        path: PathBuf,
+        /// Replace an existing SQLite database file.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Check the database (pages, indexes, foreign keys, migrations) and the audit chain.
+    Check,
     /// Screen tasks against a town's lists from files alone, without a database.
     Screen(admission::ScreenArgs),
     /// The county's catalog of matters it can devolve (赋权事项目录).
@@ -209,15 +221,9 @@ async fn run(cli: Cli, file: FileConfig) -> Result<ExitCode, String> {
         Command::Petitions(cmd) => petition::petitions(open().await?, cmd).await?,
         Command::Income(cmd) => income::income(open().await?, cmd).await?,
         Command::Report(args) => indicators::report(open().await?, args).await?,
-        Command::Backup { path } => {
-            if path.exists() {
-                return Err(format!("{} exists; choose a new file", path.display()));
-            }
-            let app = open().await?;
-            let target = path.to_str().ok_or("the backup path is not valid UTF-8")?;
-            app.store.backup(target).await.map_err(|e| e.to_string())?;
-            println!("backup written to {}", path.display());
-        }
+        Command::Backup { path } => backup::backup(&url, &path).await?,
+        Command::Restore { path, replace } => return backup::restore(&url, &path, replace, settings.clone()).await,
+        Command::Check => return backup::check(open().await?).await,
     }
     Ok(ExitCode::SUCCESS)
 }

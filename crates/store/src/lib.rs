@@ -224,6 +224,93 @@ impl Store {
         Ok(())
     }
 
+    /// Brings the schema up to `version` and no further: a database as an earlier release
+    /// left it, for testing the upgrade from every earlier version.
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
+        let mut m = migrator(self.backend);
+        m.migrations = m.migrations.iter().filter(|m| m.version <= version).cloned().collect::<Vec<_>>().into();
+        m.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The versions of the schema this build knows, oldest first.
+    pub fn schema_versions() -> Vec<i64> {
+        MIGRATIONS.iter().map(|m| m.0).collect()
+    }
+
+    /// What is wrong with the stored database, or nothing: the engine's own check of pages
+    /// and indexes, foreign keys that point nowhere, and migrations that are missing or
+    /// failed. On PostgreSQL the B-tree indexes are checked when the `amcheck` extension
+    /// is installed; the report says when it is not.
+    pub async fn check(&self) -> Result<Vec<String>> {
+        let mut c = self.conn().await?;
+        let mut problems = Vec::new();
+        match self.backend {
+            Backend::Sqlite => {
+                for row in sqlx::query("PRAGMA integrity_check").fetch_all(&mut *c).await? {
+                    let line: String = row.try_get(0)?;
+                    if line != "ok" {
+                        problems.push(format!("integrity: {line}"));
+                    }
+                }
+                for row in sqlx::query("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+                    .fetch_all(&mut *c)
+                    .await?
+                {
+                    let (table, rowid, parent): (String, i64, String) =
+                        (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+                    problems.push(format!("foreign key: {table} row {rowid} points to a missing {parent}"));
+                }
+            }
+            Backend::Postgres => {
+                let amcheck: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_extension WHERE extname = 'amcheck'")
+                    .fetch_one(&mut *c)
+                    .await?;
+                if amcheck == 0 {
+                    problems.push(
+                        "indexes not checked: the amcheck extension is not installed (CREATE EXTENSION amcheck)".into(),
+                    );
+                } else {
+                    let indexes: Vec<String> = sqlx::query_scalar(
+                        "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+                         JOIN pg_am a ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace \
+                         WHERE a.amname = 'btree' AND n.nspname = current_schema()",
+                    )
+                    .fetch_all(&mut *c)
+                    .await?;
+                    for index in indexes {
+                        // bt_index_check raises an error naming the damage; it is the report.
+                        if let Err(e) = sqlx::query("SELECT bt_index_check($1::regclass, true)::text")
+                            .bind(&index)
+                            .fetch_one(&mut *c)
+                            .await
+                        {
+                            problems.push(format!("index {index}: {e}"));
+                        }
+                    }
+                }
+                let invalid: Vec<String> = sqlx::query_scalar(
+                    "SELECT conname::text FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace \
+                     WHERE NOT c.convalidated AND n.nspname = current_schema()",
+                )
+                .fetch_all(&mut *c)
+                .await?;
+                problems.extend(invalid.into_iter().map(|n| format!("constraint {n} is not validated")));
+            }
+        }
+        let applied: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT version, CAST(CASE WHEN success THEN 1 ELSE 0 END AS BIGINT) FROM _sqlx_migrations ORDER BY version").fetch_all(&mut *c).await?;
+        for (version, ..) in applied.iter().filter(|(_, success)| *success == 0) {
+            problems.push(format!("migration {version} failed part-way"));
+        }
+        for version in Self::schema_versions() {
+            if !applied.iter().any(|(v, _)| *v == version) {
+                problems.push(format!("migration {version} is not applied"));
+            }
+        }
+        Ok(problems)
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

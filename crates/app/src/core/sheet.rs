@@ -138,28 +138,42 @@ fn csv_rows(data: &[u8]) -> Result<Vec<Row>, ValidationError> {
     Ok(rows)
 }
 
+/// The largest table read: a province's villages several times over, and more columns than
+/// any of our tables has. A workbook's cells are read one by one and checked against these
+/// before any grid is built, since a file of a few bytes can name a cell at XFD1048576.
+pub const MAX_ROWS: u32 = 200_000;
+pub const MAX_COLUMNS: u32 = 100;
+
 fn xlsx_rows(data: &[u8]) -> Result<Vec<Row>, ValidationError> {
     let bad = |e: &dyn std::fmt::Display| {
         ValidationError::new("file", "unreadable_xlsx", format!("cannot read the XLSX file: {e}"))
     };
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(data)).map_err(|e| bad(&e))?;
-    let range = match book.worksheet_range_at(0) {
-        Some(r) => r.map_err(|e| bad(&e))?,
-        None => return Err(ValidationError::new("file", "empty_file", "the workbook has no sheet")),
+    let Some(first) = book.sheet_names().first().cloned() else {
+        return Err(ValidationError::new("file", "empty_file", "the workbook has no sheet"));
     };
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut row: Vec<String> = vec![String::new(); first_col as usize];
-            row.extend(cells.iter().map(|c| match c {
-                Data::Empty => String::new(),
-                other => other.to_string().trim().to_owned(),
-            }));
-            (first_row as usize + i + 1, row)
-        })
-        .collect())
+    let mut cells = book.worksheet_cells_reader(&first).map_err(|e| bad(&e))?;
+    let mut by_row: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new();
+    while let Some(cell) = cells.next_cell().map_err(|e| bad(&e))? {
+        let (row, col) = cell.get_position();
+        if row >= MAX_ROWS || col >= MAX_COLUMNS {
+            return Err(ValidationError::new(
+                format!("row {}, column {}", row + 1, column_letter(col as usize)),
+                "table_too_large",
+                format!("a table is read up to row {MAX_ROWS} and column {}", column_letter(MAX_COLUMNS as usize - 1)),
+            ));
+        }
+        let text = match Data::from(cell.get_value().clone()) {
+            Data::Empty => continue,
+            other => other.to_string().trim().to_owned(),
+        };
+        let cells = by_row.entry(row).or_default();
+        if cells.len() <= col as usize {
+            cells.resize(col as usize + 1, String::new());
+        }
+        cells[col as usize] = text;
+    }
+    Ok(by_row.into_iter().map(|(row, cells)| (row as usize + 1, cells)).collect())
 }
 
 /// CSV with the English header.

@@ -22,11 +22,11 @@ pub fn run(db: &str, args: &[&str]) -> Output {
         .expect("run grassroots")
 }
 
-fn stdout(o: &Output) -> String {
+pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
@@ -42,10 +42,16 @@ pub struct Server {
 
 impl Server {
     pub fn start(db: &str, command: &str) -> Self {
+        Self::start_with(db, command, &[])
+    }
+
+    /// With more environment, e.g. the petition key.
+    pub fn start_with(db: &str, command: &str, env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let child = Command::new(BIN)
             .args([command, "--database-url", db, "--listen", &format!("127.0.0.1:{port}")])
             .env("GRASSROOTS_FILES_DIR", files_dir())
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -60,7 +66,7 @@ impl Server {
         s
     }
 
-    fn signal(&self, sig: &str) {
+    pub fn signal(&self, sig: &str) {
         Command::new("kill").args([sig, &self.child.id().to_string()]).status().expect("kill");
     }
 }

@@ -80,14 +80,80 @@ pub fn check_new_password(username: &str, password: &str) -> Result<(), Validati
             format!("a password has at least {MIN_PASSWORD_CHARS} characters"),
         ));
     }
-    if password.eq_ignore_ascii_case(username) {
+    if password.eq_ignore_ascii_case(username)
+        || password.replace('.', "").eq_ignore_ascii_case(&username.replace('.', ""))
+    {
         return Err(ValidationError::new(
             "password",
             "password_is_username",
             "a password must differ from the username",
         ));
     }
+    if is_common(password) {
+        return Err(ValidationError::new(
+            "password",
+            "password_too_common",
+            "this password is among the first that guessers try; choose another, e.g. a few words",
+        ));
+    }
     Ok(())
+}
+
+/// Passwords of ten or more characters that lists of leaked passwords put near the top, in
+/// China and elsewhere; and any one character repeated.
+const COMMON_PASSWORDS: &[&str] = &[
+    "0123456789",
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "a123456789",
+    "1234567890a",
+    "0987654321",
+    "9876543210",
+    "1111111111",
+    "0000000000",
+    "8888888888",
+    "1234512345",
+    "1234554321",
+    "1q2w3e4r5t",
+    "1qaz2wsx3edc",
+    "qwertyuiop",
+    "qwerty123456",
+    "qwe1234567",
+    "asdfghjkl;",
+    "asdfghjkl1",
+    "zxcvbnm123",
+    "abcdefghij",
+    "abc1234567",
+    "abcd123456",
+    "aa12345678",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "iloveyou123",
+    "admin12345",
+    "admin123456",
+    "administrator",
+    "woaini1314",
+    "woaini520",
+    "woaini1314520",
+    "5201314520",
+    "1314520520",
+    "520131400",
+    "woaiwojia",
+    "zhang123456",
+    "wang123456",
+    "li123456789",
+    "huaibei123",
+    "suixi123456",
+];
+
+fn is_common(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let mut chars = lower.chars();
+    let first = chars.next();
+    first.is_some() && chars.all(|c| Some(c) == first) || COMMON_PASSWORDS.contains(&lower.as_str())
 }
 
 #[cfg(test)]
