@@ -10,11 +10,11 @@ macro_rules! named_enum {
     ($(#[$meta:meta])* $vis:vis $name:ident ($field:literal, $code:literal) {
         $($(#[$vmeta:meta])* $variant:ident = ($s:literal, $zh:literal, $en:literal)),+ $(,)?
     }) => {
-        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
                  serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        $(#[$meta])*
         $vis enum $name {
-            $($(#[$vmeta])* #[serde(rename = $s)] $variant),+
+            $($(#[$vmeta])* #[serde(rename = $s)] #[schema(rename = $s)] $variant),+
         }
 
         impl $name {

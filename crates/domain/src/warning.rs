@@ -76,6 +76,7 @@ pub struct HazardPoint {
 
 crate::named_enum! {
     /// 突发事件应对法: 一级 is the highest.
+    #[schema(as = WarningLevel)]
     pub Level ("level", "invalid_level") {
         Red = ("red", "红色（Ⅰ级）", "red (level I)"),
         Orange = ("orange", "橙色（Ⅱ级）", "orange (level II)"),

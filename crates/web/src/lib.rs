@@ -68,7 +68,7 @@ struct Parts {
 
 fn parts() -> Parts {
     let (api, openapi) = api::routes();
-    let doc = openapi.to_json().unwrap_or_else(|_| "{}".into());
+    let doc = api::document(&openapi).to_string();
     let serve_doc = move || async move { ([(header::CONTENT_TYPE, "application/json")], doc.clone()) };
     let others = pages::core::routes(pages::PageRoutes::new());
     let others = pages::restructuring::routes(pages::empowerment::routes(pages::admission::routes(others)));
@@ -105,11 +105,6 @@ pub fn route_table() -> Vec<Route> {
     }
     out.extend(p.others.into_iter().map(|(method, path, surface)| Route { method, path: path.to_owned(), surface }));
     out
-}
-
-/// The OpenAPI 3.1 document of the API.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    parts().openapi
 }
 
 /// The whole HTTP application.

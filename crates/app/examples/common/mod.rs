@@ -32,7 +32,7 @@ fn event(n: u64, village: &(String, String), today: Date) -> Event {
     let category = Category::ALL[usize::try_from(n % 7).unwrap_or(0)];
     Event {
         id: EventId(0),
-        county_code: COUNTY.into(),
+        county_code: village.0[..6].to_owned(),
         town_code: village.1.clone(),
         division_code: village.0.clone(),
         tracking_number: format!("SJBENCH{n:010}"),
@@ -86,7 +86,11 @@ pub async fn load_events(app: &App, wanted: u64) -> Result<(), String> {
     let sys = Actor::system("bench");
     let have = app.list_events(&sys, None, false, Default::default()).await.map_err(|e| e.to_string())?.total;
     let have = u64::try_from(have).unwrap_or(0);
-    let villages = villages(app).await?;
+    load_events_over(app, &villages(app).await?, have, wanted).await
+}
+
+/// Events numbered `have` up to `wanted` over `villages` (village, town).
+pub async fn load_events_over(app: &App, villages: &[(String, String)], have: u64, wanted: u64) -> Result<(), String> {
     let today = OffsetDateTime::now_utc().date();
     let started = Instant::now();
     let mut n = have;
@@ -115,17 +119,23 @@ pub async fn load_events(app: &App, wanted: u64) -> Result<(), String> {
 /// Cases up to `wanted` in all over the county's towns, five years to today; most closed
 /// within days and rated.
 pub async fn load_cases(app: &App, wanted: u64) -> Result<(), String> {
-    use grassroots_domain::enforcement::{Case, CaseId, Procedure, Satisfaction, Stage};
-    use grassroots_store::enforcement::{self as cases, NewCase};
+    use grassroots_store::enforcement as cases;
     let mut c = app.store.conn().await.map_err(|e| e.to_string())?;
     let have = cases::filed_count(&mut c, COUNTY, "2000-01-01", "2100-01-01").await.map_err(|e| e.to_string())?;
     drop(c);
-    let mut towns: Vec<String> = villages(app).await?.into_iter().map(|v| v.1).collect();
+    load_cases_over(app, &villages(app).await?, u64::try_from(have).unwrap_or(0), wanted).await
+}
+
+/// Cases numbered `have` up to `wanted` over the towns of `villages`.
+pub async fn load_cases_over(app: &App, villages: &[(String, String)], have: u64, wanted: u64) -> Result<(), String> {
+    use grassroots_domain::enforcement::{Case, CaseId, Procedure, Satisfaction, Stage};
+    use grassroots_store::enforcement::{self as cases, NewCase};
+    let mut towns: Vec<String> = villages.iter().map(|v| v.1.clone()).collect();
     towns.sort();
     towns.dedup();
     let today = OffsetDateTime::now_utc().date();
     let started = Instant::now();
-    let mut n = u64::try_from(have).unwrap_or(0);
+    let mut n = have;
     while n < wanted {
         let mut tx = app.store.begin().await.map_err(|e| e.to_string())?;
         for _ in 0..1000 {
@@ -158,7 +168,7 @@ pub async fn load_cases(app: &App, wanted: u64) -> Result<(), String> {
             let satisfaction = [Some(Satisfaction::Satisfied), Some(Satisfaction::Fair), None][n as usize % 3];
             let done = Case {
                 id: CaseId(id.0),
-                county_code: COUNTY.into(),
+                county_code: town[..6].to_owned(),
                 division_code: town.to_string(),
                 document_number: number.clone(),
                 procedure: Procedure::General,
@@ -193,8 +203,8 @@ pub async fn load_cases(app: &App, wanted: u64) -> Result<(), String> {
         }
         tx.commit().await.map_err(|e| e.to_string())?;
     }
-    if n > u64::try_from(have).unwrap_or(0) {
-        println!("loaded {} cases in {:.0} s", n - u64::try_from(have).unwrap_or(0), started.elapsed().as_secs_f64());
+    if n > have {
+        println!("loaded {} cases in {:.0} s", n - have, started.elapsed().as_secs_f64());
     }
     Ok(())
 }
@@ -202,19 +212,29 @@ pub async fn load_cases(app: &App, wanted: u64) -> Result<(), String> {
 /// Petitions up to `wanted` in all over the county's villages, five years to today, each
 /// sealed as the flow seals them; most replied and closed, some open.
 pub async fn load_petitions(app: &App, wanted: u64) -> Result<(), String> {
-    use grassroots_domain::petition::{Channel, Petition, PetitionId, PetitionKind, PetitionStage, Petitioner};
     use grassroots_store::petition as petitions;
-    let key = app.settings.petition_key.clone().ok_or("no petition key")?;
     let mut c = app.store.conn().await.map_err(|e| e.to_string())?;
     let mut have = 0;
     for year in 2015..=2030 {
         have += petitions::received_in_year(&mut c, COUNTY, year).await.map_err(|e| e.to_string())?;
     }
     drop(c);
-    let villages = villages(app).await?;
+    load_petitions_over(app, &villages(app).await?, u64::try_from(have).unwrap_or(0), wanted).await
+}
+
+/// Petitions numbered `have` up to `wanted` over `villages`.
+pub async fn load_petitions_over(
+    app: &App,
+    villages: &[(String, String)],
+    have: u64,
+    wanted: u64,
+) -> Result<(), String> {
+    use grassroots_domain::petition::{Channel, Petition, PetitionId, PetitionKind, PetitionStage, Petitioner};
+    use grassroots_store::petition as petitions;
+    let key = app.settings.petition_key.clone().ok_or("no petition key")?;
     let today = OffsetDateTime::now_utc().date();
     let started = Instant::now();
-    let mut n = u64::try_from(have).unwrap_or(0);
+    let mut n = have;
     while n < wanted {
         let mut tx = app.store.begin().await.map_err(|e| e.to_string())?;
         for _ in 0..1000 {
@@ -227,7 +247,7 @@ pub async fn load_petitions(app: &App, wanted: u64) -> Result<(), String> {
             let open = n % 1826 < 60;
             let mut p = Petition {
                 id: PetitionId(0),
-                county_code: COUNTY.into(),
+                county_code: village.0[..6].to_owned(),
                 town_code: village.1.clone(),
                 division_code: village.0.clone(),
                 tracking_number: format!("XFBENCH{n:010}"),
@@ -269,8 +289,8 @@ pub async fn load_petitions(app: &App, wanted: u64) -> Result<(), String> {
         }
         tx.commit().await.map_err(|e| e.to_string())?;
     }
-    if n > u64::try_from(have).unwrap_or(0) {
-        let loaded = n - u64::try_from(have).unwrap_or(0);
+    if n > have {
+        let loaded = n - have;
         println!("loaded {loaded} petitions in {:.0} s", started.elapsed().as_secs_f64());
     }
     Ok(())

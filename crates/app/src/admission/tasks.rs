@@ -111,6 +111,7 @@ pub struct BurdenRow {
 pub struct BurdenReport {
     pub rows: Vec<BurdenRow>,
     /// Average hours from screening to the staffing office's ruling, by sender body id.
+    #[schema(value_type = BTreeMap<String, f64>)]
     pub review_hours: BTreeMap<i64, f64>,
 }
 

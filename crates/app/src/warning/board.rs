@@ -17,6 +17,7 @@ use crate::{Actor, App, Result};
 
 /// Told and acknowledged, for one kind of recipient.
 #[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
+#[schema(as = RecipientCount)]
 pub struct Count {
     pub told: i64,
     pub acknowledged: i64,

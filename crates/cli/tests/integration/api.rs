@@ -157,9 +157,27 @@ async fn the_openapi_document_describes_every_api_route() {
         .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
     {
         let item = paths.get(&route.path).unwrap_or_else(|| panic!("{} missing from the document", route.path));
-        assert!(item.get(route.method.as_str().to_lowercase()).is_some(), "{} {}", route.method, route.path);
+        let op = &item[route.method.as_str().to_lowercase()];
+        assert!(op.is_object(), "{} {}", route.method, route.path);
+        // Errors are problem documents in their own media type; `default` covers the rest.
+        for (status, response) in op["responses"].as_object().unwrap() {
+            if status.starts_with('4') || status.starts_with('5') || status == "default" {
+                assert!(
+                    response["content"]["application/problem+json"].is_object(),
+                    "{status} of {} {}",
+                    route.method,
+                    route.path
+                );
+            }
+        }
     }
-    assert!(doc["components"]["schemas"]["Problem"].is_object());
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["Problem"].is_object());
+    // Enums are described by the names they are sent as, and no two types share a name.
+    assert_eq!(schemas["EventState"]["enum"][0], "new");
+    assert_eq!(schemas["Level"]["enum"], serde_json::json!(["province", "city", "county", "town", "village"]));
+    assert_eq!(schemas["WarningLevel"]["enum"][0], "red");
+    assert_eq!(schemas["BurdenReport"]["properties"]["review_hours"]["propertyNames"]["type"], "string", "JSON keys");
 }
 
 #[tokio::test]

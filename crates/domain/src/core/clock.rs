@@ -9,6 +9,7 @@ use super::calendar::WorkingCalendar;
 /// How a period counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = DayCount)]
 pub enum Count {
     CalendarDays,
     WorkingDays,

@@ -72,8 +72,44 @@ pub fn routes() -> (axum::Router<WebState>, utoipa::openapi::OpenApi) {
     let routes = empowerment::routes(restructuring::routes(admission::task_routes(admission::routes(routes))));
     let routes = petition::routes(income::routes(command::routes(inspection::routes(enforcement::routes(routes)))));
     let routes = warning::routes(indicators::routes(routes));
-    let (router, doc) = routes.split_for_parts();
-    (router, doc)
+    routes.split_for_parts()
+}
+
+/// The OpenAPI document as served, with what every operation shares said once here rather
+/// than on each: an error is a problem
+/// document (RFC 9457) sent as `application/problem+json`, whatever its status (`default`
+/// covers malformed input, authentication, limits and the like); and a table upload is
+/// XLSX or CSV, sniffed from its bytes, so any binary content type is taken.
+pub fn document(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    const PROBLEM: &str = "#/components/schemas/Problem";
+    let mut v = serde_json::to_value(doc).unwrap_or_default();
+    let problem = serde_json::json!({"schema": {"$ref": PROBLEM}});
+    for item in v["paths"].as_object_mut().into_iter().flat_map(|p| p.values_mut()) {
+        for op in item.as_object_mut().into_iter().flat_map(|i| i.values_mut()).filter(|o| o.get("responses").is_some())
+        {
+            for response in op["responses"].as_object_mut().into_iter().flat_map(|r| r.values_mut()) {
+                let content = &mut response["content"];
+                if content["application/json"]["schema"]["$ref"] == PROBLEM
+                    && let Some(c) = content.as_object_mut()
+                {
+                    c.remove("application/json");
+                    c.insert("application/problem+json".into(), problem.clone());
+                }
+            }
+            op["responses"]["default"] = serde_json::json!({
+                "description": "a problem document: malformed input, authentication, scope, not found, limits",
+                "content": {"application/problem+json": problem.clone()},
+            });
+            if let Some(content) = op.pointer_mut("/requestBody/content").and_then(|c| c.as_object_mut())
+                && content.keys().any(|k| k.contains("spreadsheetml"))
+            {
+                let binary = serde_json::json!({"schema": {"type": "string", "format": "binary"}});
+                content.insert("application/octet-stream".into(), binary.clone());
+                content.insert("text/csv".into(), binary);
+            }
+        }
+    }
+    v
 }
 
 /// JSON body whose every rejection is a problem document: malformed JSON, a wrong type,
