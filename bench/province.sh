@@ -3,7 +3,8 @@
 # records (crates/app/examples/province.rs), serves it, and raises the connections on each
 # main read and write — 8, 32, 128, 512 — to find where one server stops, with the server's
 # memory after each step. Loopback only; every wrk run stops by itself after SECONDS.
-# Usage: bench/province.sh [SECONDS, default 10]; KEEP=1 reuses a province loaded before.
+# Usage: bench/province.sh [SECONDS, default 10]; KEEP=1 reuses a province loaded before,
+# ONLY=NAME runs one kind of request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing (Debian: apt-get install wrk)" >&2; exit 1; }
@@ -22,20 +23,23 @@ bin=target/release/grassroots
 if [ -z "${KEEP:-}" ]; then
     psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
     /usr/bin/time -f "load: %e s, peak memory %M KiB" target/release/examples/province "$url" "$out"
+    # As an operator would after a bulk load: statistics and the visibility map.
+    psql -h 127.0.0.1 -U postgres -d "$db" -qc "VACUUM ANALYZE"
 fi
 psql -h 127.0.0.1 -U postgres -d "$db" -Atc "SELECT 'database: ' || pg_size_pretty(pg_database_size('$db'))"
-psql -h 127.0.0.1 -U postgres -d "$db" -Atc "SELECT 'events ' || (SELECT COUNT(*) FROM event) || ', cases ' || (SELECT COUNT(*) FROM enforcement_case) || ', petitions ' || (SELECT COUNT(*) FROM petition) || ', income lines ' || (SELECT COUNT(*) FROM income_line) || ', hazard points ' || (SELECT COUNT(*) FROM hazard_point) || ', audit records ' || (SELECT COUNT(*) FROM audit_log)"
+psql -h 127.0.0.1 -U postgres -d "$db" -Atc "SELECT 'events ' || (SELECT COUNT(*) FROM event) || ', cases ' || (SELECT COUNT(*) FROM enforcement_case) || ', petitions ' || (SELECT COUNT(*) FROM petition) || ', income lines ' || (SELECT COUNT(*) FROM village_income) || ', hazard points ' || (SELECT COUNT(*) FROM hazard_point) || ', audit records ' || (SELECT COUNT(*) FROM audit_log)"
 
 # Each leader's county, each dispatcher's town, beside their tokens.
 psql -h 127.0.0.1 -U postgres -d "$db" -Atc "SELECT substr(username, 2, 6) FROM app_user WHERE username LIKE 'p%.leader' ORDER BY username" | paste -d' ' "$out/leaders.tokens" - > "$out/leaders.mix"
 psql -h 127.0.0.1 -U postgres -d "$db" -Atc "SELECT substr(username, 2, 9) FROM app_user WHERE username LIKE 'p%.dispatcher' ORDER BY username" | paste -d' ' "$out/dispatchers.tokens" - > "$out/dispatchers.mix"
 
-GRASSROOTS_LOG=warn "$bin" serve --database-url "$url" --listen 127.0.0.1:18090 &
+GRASSROOTS_LOG=warn "$bin" serve --database-url "$url" --listen 127.0.0.1:18090 2>"$out/serve.log" &
 gr=$!
 trap 'kill $gr 2>/dev/null || true' EXIT
-sleep 3
+until curl -sf http://127.0.0.1:18090/healthz >/dev/null; do sleep 0.5; done
 year=$(( $(date +%Y) - 1 ))
-run() { # name, tokens, method, path, [body]
+run() { # name, tokens, method, path, [body]; ONLY=name runs one kind alone
+    if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$1" ]; then return; fi
     for c in 8 32 128 512; do
         TOKENS="$out/$2" METHOD=$3 PATH_TEMPLATE=$4 BODY=${5:-} \
             wrk -t2 -c$c -d"${secs}s" --latency --timeout 10s -s bench/mix.lua http://127.0.0.1:18090 > "$out/$1-$c.txt" 2>&1 || true

@@ -4,7 +4,7 @@ use grassroots_domain::enforcement::{Case, CaseEvent, CaseId, Procedure, Satisfa
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::core::{Arg, page, under};
+use crate::core::{Arg, in_scope, page, under};
 use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "c.id, c.county_code, c.division_code, c.document_number, c.procedure, c.stage, c.party_name, \
@@ -151,10 +151,16 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Case>, i64)> {
-    let from = "FROM enforcement_case c JOIN division d ON d.code = c.division_code \
-                WHERE d.path LIKE $1 AND ($2 = '' OR c.stage = $2)";
-    let args = [Arg::Text(under(scope_path)), Arg::Text(stage.map(|s| s.as_str().to_owned()).unwrap_or_default())];
-    page(c, COLS, from, "c.filed_on DESC, c.id DESC", &args, limit, offset, case).await
+    // Cases are filed on towns. A county reads its own by its code, in the order of an
+    // index; a town by its code; any other scope through the division tree.
+    let (scope, arg) = match in_scope("c", scope_path) {
+        (county, code) if county.contains("county_code") => (county, code),
+        (_, code) if code.len() == 9 => ("c.division_code = $1".to_owned(), code),
+        _ => ("c.division_code IN (SELECT code FROM division WHERE path LIKE $1)".to_owned(), under(scope_path)),
+    };
+    let from = format!("FROM enforcement_case c WHERE {scope} AND ($2 = '' OR c.stage = $2)");
+    let args = [Arg::Text(arg), Arg::Text(stage.map(|s| s.as_str().to_owned()).unwrap_or_default())];
+    page(c, COLS, &from, "c.filed_on DESC, c.id DESC", &args, limit, offset, case).await
 }
 
 /// Every case of one town filed in `[from, to]`, for the indicators.

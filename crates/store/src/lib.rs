@@ -107,6 +107,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0012_warning.sql"),
         include_str!("../migrations/postgres/0012_warning.sql"),
     ),
+    (
+        13,
+        "list order",
+        include_str!("../migrations/sqlite/0013_list_order.sql"),
+        include_str!("../migrations/postgres/0013_list_order.sql"),
+    ),
 ];
 
 fn migrator(backend: Backend) -> Migrator {
