@@ -4,7 +4,7 @@
 //! 35 petitions — with a hazard point in every village, and collective income for every
 //! village in both years. Then a leader for every county and a dispatcher for the first town
 //! of each, whose API tokens it writes one per line to `leaders.tokens` and
-//! `dispatchers.tokens` beside the database's working directory, for `bench/province.sh`.
+//! `dispatchers.tokens` in TOKENS_DIR (default: the working directory), for `bench/province.sh`.
 //!
 //! `cargo run --release -p grassroots-app --example province -- postgres://…/province [TOKENS_DIR]`
 

@@ -4,7 +4,7 @@ use grassroots_domain::enforcement::{Case, CaseEvent, CaseId, Procedure, Satisfa
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::core::{Arg, in_scope, page, under};
+use crate::core::{Arg, page, scope_code, under};
 use crate::{Result, StoreError, parse_col};
 
 const COLS: &str = "c.id, c.county_code, c.division_code, c.document_number, c.procedure, c.stage, c.party_name, \
@@ -153,10 +153,11 @@ pub async fn list(
 ) -> Result<(Vec<Case>, i64)> {
     // Cases are filed on towns. A county reads its own by its code, in the order of an
     // index; a town by its code; any other scope through the division tree.
-    let (scope, arg) = match in_scope("c", scope_path) {
-        (county, code) if county.contains("county_code") => (county, code),
-        (_, code) if code.len() == 9 => ("c.division_code = $1".to_owned(), code),
-        _ => ("c.division_code IN (SELECT code FROM division WHERE path LIKE $1)".to_owned(), under(scope_path)),
+    let code = scope_code(scope_path);
+    let (scope, arg) = match code.len() {
+        6 if !code.ends_with("00") => ("c.county_code = $1", code.to_owned()),
+        9 => ("c.division_code = $1", code.to_owned()),
+        _ => ("c.division_code IN (SELECT code FROM division WHERE path LIKE $1)", under(scope_path)),
     };
     let from = format!("FROM enforcement_case c WHERE {scope} AND ($2 = '' OR c.stage = $2)");
     let args = [Arg::Text(arg), Arg::Text(stage.map(|s| s.as_str().to_owned()).unwrap_or_default())];

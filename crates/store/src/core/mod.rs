@@ -81,13 +81,18 @@ pub(crate) fn placeholders(rows: usize, width: usize) -> String {
 /// village; above a county, the division tree. The table has `county_code`, `town_code`
 /// and `division_code`.
 pub(crate) fn in_scope(alias: &str, scope_path: &str) -> (String, String) {
-    let code = scope_path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let code = scope_code(scope_path);
     match code.len() {
         12 => (format!("{alias}.division_code = $1"), code.to_owned()),
         9 => (format!("{alias}.town_code = $1"), code.to_owned()),
         6 if !code.ends_with("00") => (format!("{alias}.county_code = $1"), code.to_owned()),
         _ => (format!("{alias}.division_code IN (SELECT code FROM division WHERE path LIKE $1)"), under(scope_path)),
     }
+}
+
+/// The code of the division a scope path ends in.
+pub(crate) fn scope_code(scope_path: &str) -> &str {
+    scope_path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
 }
 
 pub(crate) fn under(scope_path: &str) -> String {
