@@ -146,7 +146,13 @@ both_backends!(a_backup_taken_while_serving_restores_and_checks_out, |db: TestDb
     let acked = Arc::new(Mutex::new(Acknowledged::default()));
     let server = Server::start_with(&db.url, "serve", &[("GRASSROOTS_PETITION_KEY", PETITION_KEY)]);
     let writers = writers(&server.base, &token, 0, &acked);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The backup begins once writes are under way, however slow the machine.
+    for _ in 0..300 {
+        if acked.lock().unwrap().events.len() > 10 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let before: HashSet<String> = acked.lock().unwrap().events.iter().cloned().collect();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("backup");
